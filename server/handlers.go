@@ -1,0 +1,175 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gorilla/sessions"
+)
+
+// user is what user.html shows.
+type user struct {
+	Name  string
+	Email string
+}
+
+// index serves the form.
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "index.html", struct{ Stage Stage }{s.Stage()})
+}
+
+// createUser answers POST /users with the current stage's handler.
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	if s.Stage() == StageHardcoded {
+		s.createUserHardcoded(w, r)
+		return
+	}
+	s.createUserSession(w, r)
+}
+
+// showUser answers GET /show with the current stage's handler.
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request) {
+	switch s.Stage() {
+	case StageHardcoded:
+		s.showUserHardcoded(w, r)
+	case StageSession:
+		s.showUserSession(w, r)
+	default:
+		s.showUserTemplate(w, r)
+	}
+}
+
+// readForm parses the posted form and returns its name and email. On any
+// problem it writes a 4xx page naming it and returns ok=false.
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (name, email string, ok bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		err = r.ParseForm()
+	case "multipart/form-data":
+		err = r.ParseMultipartForm(maxBodyBytes)
+	default:
+		s.fail(w, r, http.StatusUnsupportedMediaType, "The form must be sent as application/x-www-form-urlencoded or multipart/form-data, not "+strconv.Quote(r.Header.Get("Content-Type"))+".")
+		return "", "", false
+	}
+	if err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The form is larger than %d bytes, the most this server reads.", maxBodyBytes))
+		} else {
+			s.fail(w, r, http.StatusBadRequest, "The form could not be read: "+err.Error()+".")
+		}
+		return "", "", false
+	}
+	var values [2]string
+	for i, field := range formFields() {
+		v := strings.TrimSpace(r.PostForm.Get(field))
+		switch {
+		case v == "":
+			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("The form has no %q field, or it is empty: fill in both name and email.", field))
+			return "", "", false
+		case !utf8.ValidString(v):
+			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("The %q field is not valid UTF-8 text.", field))
+			return "", "", false
+		case strings.IndexFunc(v, unicode.IsControl) >= 0:
+			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("The %q field contains control characters.", field))
+			return "", "", false
+		}
+		values[i] = v
+	}
+	return values[0], values[1], true
+}
+
+// missing reports whether sess lacks name or email, and if so writes a page
+// that says which and links back to the form. Flask's session['name'] would
+// raise KeyError here and answer 500; formtest explains instead.
+func (s *Server) missing(w http.ResponseWriter, r *http.Request, sess *sessions.Session) bool {
+	var absent []string
+	for _, field := range formFields() {
+		if v, _ := sess.Values[field].(string); v == "" {
+			absent = append(absent, field)
+		}
+	}
+	if len(absent) == 0 {
+		return false
+	}
+	note(r, fmt.Sprintf("session has no %s: the lesson's Flask app would fail here with KeyError: %q", strings.Join(absent, " or "), absent[0]))
+	s.render(w, r, "missing.html", struct {
+		Missing []string
+		Stage   Stage
+	}{absent, s.Stage()})
+	return true
+}
+
+// sessionError answers a session that could not be saved.
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	if isTooLarge(err) {
+		note(r, err.Error())
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "Not saved: "+err.Error()+". Send shorter values.")
+		return
+	}
+	s.log.Error("save session", "err", err)
+	s.fail(w, r, http.StatusInternalServerError, "The session could not be saved.")
+}
+
+// crossOrigin answers a POST that came from another site's page.
+func (s *Server) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	note(r, "refused: cross-origin "+r.Method+" (Origin "+quote(r.Header.Get("Origin"))+", Sec-Fetch-Site "+quote(r.Header.Get("Sec-Fetch-Site"))+")")
+	s.fail(w, r, http.StatusForbidden, "This form only accepts posts from its own pages; a page on another site tried to post it.")
+}
+
+// fail writes an error page with status code and message.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	note(r, fmt.Sprintf("%d: %s", code, msg))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.renderStatus(w, r, code, "error.html", struct {
+		Status  string
+		Message string
+	}{fmt.Sprintf("%d %s", code, http.StatusText(code)), msg})
+}
+
+// render writes page with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, data any) {
+	s.renderStatus(w, r, http.StatusOK, page, data)
+}
+
+// renderStatus executes page into a buffer first, so that a template error
+// never leaves half a page, then writes it. Pages may show session data, so
+// none is cached, and caches must key on the cookie.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, page, data); err != nil {
+		s.log.Error("render", "page", page, "err", err)
+		http.Error(w, "internal error: the page could not be rendered", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Cookie")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// formFields returns the form's inputs, in the order the page shows them.
+func formFields() [2]string { return [2]string{"name", "email"} }
+
+// quote quotes s for a log line, escaping control characters.
+func quote(s string) string { return strconv.Quote(s) }
+
+// isForm reports whether r's body is a url-encoded form.
+func isForm(r *http.Request) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct == "application/x-www-form-urlencoded"
+}

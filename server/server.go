@@ -1,0 +1,139 @@
+// Package server is formtest's HTTP side: the lesson's form_test app in Go,
+// stage by stage, on gorilla/sessions cookies, with every exchange published
+// to whoever watches.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// CookieName is the name of the session cookie, as in Flask.
+const CookieName = "session"
+
+// maxBodyBytes caps a request body; a larger one gets 413.
+const maxBodyBytes = 8 << 10
+
+// maxCookieBytes is what browsers keep of one cookie's name and value; they
+// silently drop a larger cookie (RFC 6265bis §5.4).
+const maxCookieBytes = 4096
+
+// Config configures a Server.
+type Config struct {
+	// Keys are the session keys. The first signs new cookies; every one of
+	// them verifies incoming cookies, so a key can be rotated without
+	// logging anyone out. At least one is required.
+	Keys [][]byte
+	// Stage is the stage to start in; "" means StageTemplate.
+	Stage Stage
+	// Secure marks the session cookie Secure. Set it when serving over TLS.
+	Secure bool
+	// MaxAge is the session cookie's lifetime; zero means 30 days.
+	MaxAge time.Duration
+	// Logger receives server errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server is the form_test app. Its zero value is not usable; call New.
+type Server struct {
+	store   *sessions.CookieStore
+	keys    [][]byte
+	stage   atomic.Value // Stage
+	pages   *template.Template
+	hub     hub
+	handler http.Handler
+	log     *slog.Logger
+}
+
+// New returns a Server configured by cfg.
+func New(cfg Config) (*Server, error) {
+	if len(cfg.Keys) == 0 {
+		return nil, errors.New("server: no session key")
+	}
+	for i, k := range cfg.Keys {
+		if len(k) == 0 {
+			return nil, fmt.Errorf("server: session key %d is empty", i+1)
+		}
+	}
+	st := cfg.Stage
+	if st == "" {
+		st = StageTemplate
+	}
+	if _, err := ParseStage(string(st)); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		store: newStore(cfg),
+		keys:  cfg.Keys,
+		pages: pages,
+		log:   cfg.Logger,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.stage.Store(st)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ServeHTTP serves a request; a Server is an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Stage returns the stage now answering requests.
+func (s *Server) Stage() Stage { return s.stage.Load().(Stage) }
+
+// SetStage switches the stage that answers requests from now on. Requests
+// already being served finish in the stage they started in.
+func (s *Server) SetStage(st Stage) error {
+	if _, err := ParseStage(string(st)); err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	s.stage.Store(st)
+	return nil
+}
+
+// Subscribe starts delivering exchanges to a new Subscription whose channel
+// holds buffer exchanges. A subscriber that falls behind loses exchanges
+// rather than slowing the server; the next one it receives says how many.
+func (s *Server) Subscribe(buffer int) *Subscription { return s.hub.subscribe(buffer) }
+
+// HTTPServer returns an http.Server for s on addr, with timeouts and header
+// limits set so that a slow or greedy client cannot hold it.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// routes builds the handler: the lesson's routes, behind cross-origin
+// protection, behind the observer so that refused requests are seen too.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.index)
+	mux.HandleFunc("POST /users", s.createUser)
+	mux.HandleFunc("GET /show", s.showUser)
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
+	return s.observe(cop.Handler(mux))
+}

@@ -1,0 +1,41 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Stage is one step of the lesson. Each stage answers POST /users and
+// GET /show with a different handler, as the lesson's Flask code changes.
+type Stage string
+
+// The lesson's three stages, in teaching order.
+const (
+	// StageHardcoded renders /show with values written into the handler and
+	// keeps no session: POST /users reads the form, logs it and forgets it.
+	StageHardcoded Stage = "hardcoded"
+	// StageSession stores the form in the session; the /show handler reads
+	// the session and hands the values to the template.
+	StageSession Stage = "session"
+	// StageTemplate stores the form in the session; the /show handler passes
+	// the session itself and the template reads it.
+	StageTemplate Stage = "template"
+)
+
+// Stages returns the stages in teaching order.
+func Stages() []Stage {
+	return []Stage{StageHardcoded, StageSession, StageTemplate}
+}
+
+// ParseStage returns the stage named s, accepting any letter case.
+func ParseStage(s string) (Stage, error) {
+	for _, st := range Stages() {
+		if strings.EqualFold(s, string(st)) {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown stage %q (want one of: hardcoded, session, template)", s)
+}
+
+// String returns the stage's name.
+func (s Stage) String() string { return string(s) }

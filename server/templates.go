@@ -1,0 +1,72 @@
+package server
+
+import (
+	"embed"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"html/template"
+)
+
+// pageFiles holds the HTML pages. They are parsed once, in New.
+//
+//go:embed templates/*.html
+var pageFiles embed.FS
+
+// stagesSource is the source of stages.go, so the tutor can show the Go
+// handlers the server really runs.
+//
+//go:embed stages.go
+var stagesSource string
+
+func parsePages() (*template.Template, error) {
+	t, err := template.ParseFS(pageFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: parse pages: %w", err)
+	}
+	return t, nil
+}
+
+// StageCode returns the Go source of the handlers that answer POST /users
+// and GET /show in stage st, doc comments included, exactly as compiled.
+func StageCode(st Stage) (string, error) {
+	var funcs []string
+	switch st {
+	case StageHardcoded:
+		funcs = []string{"createUserHardcoded", "showUserHardcoded"}
+	case StageSession:
+		funcs = []string{"createUserSession", "showUserSession"}
+	case StageTemplate:
+		funcs = []string{"createUserSession", "showUserTemplate"}
+	default:
+		return "", fmt.Errorf("server: no code for stage %q", st)
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "stages.go", stagesSource, parser.ParseComments)
+	if err != nil {
+		return "", fmt.Errorf("server: parse stages.go: %w", err)
+	}
+	decls := make(map[string]*ast.FuncDecl)
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			decls[fd.Name.Name] = fd
+		}
+	}
+	var out string
+	for i, name := range funcs {
+		fd, ok := decls[name]
+		if !ok {
+			return "", fmt.Errorf("server: stages.go has no func %s", name)
+		}
+		start := fd.Pos()
+		if fd.Doc != nil {
+			start = fd.Doc.Pos()
+		}
+		if i > 0 {
+			out += "\n"
+		}
+		out += stagesSource[fset.Position(start).Offset:fset.Position(fd.End()).Offset] + "\n"
+	}
+	return out, nil
+}
