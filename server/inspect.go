@@ -9,7 +9,7 @@ import (
 // DecodeOptions returns the cookiecodec options that verify this server's
 // session cookies: its cookie name and every key it accepts.
 func (s *Server) DecodeOptions() cookiecodec.Options {
-	return cookiecodec.Options{Format: cookiecodec.Gorilla, Name: CookieName, Secrets: s.keys}
+	return cookiecodec.Options{Format: cookiecodec.Gorilla, Name: CookieName, Secrets: s.keys, MaxAge: s.maxAge}
 }
 
 // inspectSession fills in e's view of the session: why an incoming cookie
@@ -21,10 +21,12 @@ func (s *Server) inspectSession(e *Exchange, r *http.Request) {
 		e.IncomingCookie = c.Value
 		res, err := cookiecodec.Decode(c.Value, opts)
 		switch {
+		case res != nil && res.Signature == cookiecodec.Invalid:
+			e.Rejected = "bad signature: " + res.Reason
 		case err != nil:
 			e.Rejected = "undecodable: " + err.Error()
 		case res.Signature != cookiecodec.Valid:
-			e.Rejected = "bad signature: " + res.Reason
+			e.Rejected = "unverified: " + res.Reason
 		case res.Expired:
 			e.Rejected = "expired: issued " + res.IssuedAt.Format("2006-01-02 15:04:05 UTC")
 		default:

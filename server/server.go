@@ -45,6 +45,7 @@ type Config struct {
 type Server struct {
 	store   *sessions.CookieStore
 	keys    [][]byte
+	maxAge  time.Duration
 	stage   atomic.Value // Stage
 	pages   *template.Template
 	hub     hub
@@ -73,11 +74,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = 30 * 24 * time.Hour
+	}
 	s := &Server{
-		store: newStore(cfg),
-		keys:  cfg.Keys,
-		pages: pages,
-		log:   cfg.Logger,
+		store:  newStore(cfg),
+		maxAge: cfg.MaxAge,
+		keys:   cfg.Keys,
+		pages:  pages,
+		log:    cfg.Logger,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -29,9 +29,6 @@ func newStore(cfg Config) *sessions.CookieStore {
 	}
 	store := sessions.NewCookieStore(pairs...)
 	maxAge := cfg.MaxAge
-	if maxAge <= 0 {
-		maxAge = 30 * 24 * time.Hour
-	}
 	// gorilla's defaults since v1.3 are SameSite=None and Secure, which no
 	// browser keeps over http://127.0.0.1 from a non-secure context in every
 	// case (Safari never treats localhost as secure). Set each attribute on

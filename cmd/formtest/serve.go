@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/formtest/formtest/server"
+	"github.com/spf13/cobra"
+)
+
+// minKeyBytes is the shortest key serve accepts off loopback: an
+// HMAC-SHA256 key should be at least as long as the hash.
+const minKeyBytes = 32
+
+// serveOptions holds what serve was asked to do.
+type serveOptions struct {
+	Addr       string
+	Stage      string
+	Secrets    []string // from --secret, in order; the first signs
+	SecretFile string   // --secret-file: one key a line
+	EnvSecret  string   // FORMTEST_SECRET, used when no flag gives a key
+	Quiet      bool
+
+	Out    io.Writer
+	ErrOut io.Writer
+	// ready, when set, is called with the server's URL once it listens.
+	ready func(url string)
+}
+
+func newServeCmd(runF func(*serveOptions) error) *cobra.Command {
+	opts := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the lesson's form_test app and log every exchange",
+		Long: `Run the form_test app of the sessions lesson: a form at /, POST /users,
+and the user page at /show, on gorilla/sessions cookies.
+
+Every exchange is logged to stderr: the request line, the status, each raw
+Set-Cookie header, the session decoded from it, and why an incoming cookie
+was rejected. --stage picks how much of the lesson the app has reached:
+
+  hardcoded  /show shows fixed values; POST /users keeps nothing
+  session    POST /users stores the form in the session; /show reads it
+  template   as session, but the template reads the session itself
+
+On a loopback address the lesson's own key ("ThisIsSecret") is the default.
+It is public, so anywhere else serve needs a key of at least 32 bytes, from
+--secret, --secret-file or FORMTEST_SECRET. Keys may be written as
+"hex:..." or "base64:..." for binary keys.`,
+		Example: `  formtest serve
+  formtest serve --stage hardcoded --addr 127.0.0.1:8080
+  formtest serve --addr :5000 --secret "hex:$(openssl rand -hex 32)"
+  formtest serve --secret "$NEW_KEY" --secret "$OLD_KEY"   # rotate: new signs, both verify`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Out = cmd.OutOrStdout()
+			opts.ErrOut = cmd.ErrOrStderr()
+			opts.EnvSecret = os.Getenv("FORMTEST_SECRET")
+			if runF != nil {
+				return runF(opts)
+			}
+			return runServe(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:5000", "address to listen on; port 0 picks a free one")
+	f.StringVar(&opts.Stage, "stage", string(server.StageTemplate), "lesson stage: hardcoded, session or template")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "session key (repeatable: the first signs, all verify)")
+	f.StringVar(&opts.SecretFile, "secret-file", "", "file of session keys, one a line (the first signs)")
+	f.BoolVar(&opts.Quiet, "quiet", false, "do not log exchanges")
+	return cmd
+}
+
+// runServe runs the form server until ctx is done.
+func runServe(ctx context.Context, opts *serveOptions) error {
+	stage, err := server.ParseStage(opts.Stage)
+	if err != nil {
+		return usageErrorf("--stage: %w", err)
+	}
+	host, _, err := net.SplitHostPort(opts.Addr)
+	if err != nil {
+		return usageErrorf("--addr %q: want host:port, such as 127.0.0.1:5000: %w", opts.Addr, err)
+	}
+	loopback := isLoopback(host)
+	keys, source, err := serveKeys(opts, loopback)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{Keys: keys, Stage: stage})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return listenError(opts.Addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(opts.ErrOut, "formtest serve: listening on %s (stage %s)\n", url, stage)
+	fmt.Fprintf(opts.ErrOut, "formtest serve: %s\n", describeKeys(keys, source))
+	if !opts.Quiet {
+		sub := srv.Subscribe(256)
+		defer sub.Close()
+		go logExchanges(opts.ErrOut, sub)
+	}
+
+	hs := srv.HTTPServer(opts.Addr)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if opts.ready != nil {
+		opts.ready(url)
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve %s: %w", url, err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(opts.ErrOut, "formtest serve: shutting down")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// keySource says where serve's keys came from, for the start-up message.
+type keySource string
+
+const (
+	keyLesson keySource = "the lesson's key"
+	keyFlag   keySource = "--secret"
+	keyFile   keySource = "--secret-file"
+	keyEnv    keySource = "FORMTEST_SECRET"
+)
+
+// serveKeys returns the session keys: from --secret and --secret-file, else
+// FORMTEST_SECRET, else (on loopback only) the lesson's public key. Off
+// loopback every key must be at least minKeyBytes long and not well known.
+func serveKeys(opts *serveOptions, loopback bool) ([][]byte, keySource, error) {
+	var raw []string
+	source := keyFlag
+	raw = append(raw, opts.Secrets...)
+	if opts.SecretFile != "" {
+		b, err := os.ReadFile(opts.SecretFile)
+		if err != nil {
+			return nil, "", usageErrorf("--secret-file: %w", err)
+		}
+		for line := range strings.Lines(string(b)) {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				raw = append(raw, line)
+			}
+		}
+		if len(opts.Secrets) == 0 {
+			source = keyFile
+		}
+		if len(raw) == 0 {
+			return nil, "", usageErrorf("--secret-file %s holds no key", opts.SecretFile)
+		}
+	}
+	if len(raw) == 0 && opts.EnvSecret != "" {
+		raw, source = []string{opts.EnvSecret}, keyEnv
+	}
+	if len(raw) == 0 {
+		if !loopback {
+			return nil, "", usageErrorf("refusing to serve off loopback with the lesson's public key: give a key of at least %d bytes, e.g.\n  formtest serve --addr %s --secret \"hex:$(openssl rand -hex 32)\"\n(or put it in FORMTEST_SECRET or a --secret-file)", minKeyBytes, "HOST:PORT")
+		}
+		return [][]byte{[]byte(server.LessonKey)}, keyLesson, nil
+	}
+	keys := make([][]byte, len(raw))
+	for i, s := range raw {
+		k, err := parseKey(s)
+		if err != nil {
+			return nil, "", usageErrorf("key %d from %s: %w", i+1, source, err)
+		}
+		if !loopback {
+			if len(k) < minKeyBytes {
+				return nil, "", usageErrorf("key %d from %s is %d bytes; off loopback a key must be at least %d bytes: make one with\n  openssl rand -hex 32   (then pass it as \"hex:<output>\")", i+1, source, len(k), minKeyBytes)
+			}
+			if string(k) == server.LessonKey {
+				return nil, "", usageErrorf("key %d from %s is the lesson's public key; off loopback use a random key", i+1, source)
+			}
+		}
+		keys[i] = k
+	}
+	return keys, source, nil
+}
+
+// parseKey reads a key written as "hex:...", "base64:..." or plain text.
+func parseKey(s string) ([]byte, error) {
+	var k []byte
+	var err error
+	switch {
+	case strings.HasPrefix(s, "hex:"):
+		k, err = hex.DecodeString(strings.TrimPrefix(s, "hex:"))
+	case strings.HasPrefix(s, "base64:"):
+		k, err = base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "base64:"))
+	default:
+		k = []byte(s)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bad key encoding: %w", err)
+	}
+	if len(k) == 0 {
+		return nil, errors.New("empty key")
+	}
+	return k, nil
+}
+
+// describeKeys says which key signs, without printing it unless it is the
+// lesson's public key.
+func describeKeys(keys [][]byte, source keySource) string {
+	if source == keyLesson {
+		return fmt.Sprintf("WARNING: signing with the lesson's public key %q; anyone can forge these sessions. Fine for learning on loopback, never anywhere else.", server.LessonKey)
+	}
+	sum := sha256.Sum256(keys[0])
+	msg := fmt.Sprintf("signing with a %d-byte key from %s (fingerprint sha256:%x)", len(keys[0]), source, sum[:4])
+	if len(keys) > 1 {
+		msg += fmt.Sprintf("; %d older key(s) still verify", len(keys)-1)
+	}
+	if len(keys[0]) < minKeyBytes {
+		msg += fmt.Sprintf("; WARNING: shorter than %d bytes", minKeyBytes)
+	}
+	return msg
+}
+
+// isLoopback reports whether host names only this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// listenError turns a listen failure into one clear line.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: the address is in use (another formtest serve? try --addr 127.0.0.1:0 for a free port)", addr)
+	}
+	return usageErrorf("cannot listen on %s: %w", addr, err)
+}
+
+// logExchanges writes each exchange from sub to w until sub is closed.
+func logExchanges(w io.Writer, sub *server.Subscription) {
+	for e := range sub.C {
+		io.WriteString(w, formatExchange(&e))
+	}
+}
+
+// formatExchange renders e as log lines: the request line and status, then
+// indented details, every Set-Cookie on a line of its own. Control
+// characters are escaped, so nothing a client sends can drive the terminal.
+func formatExchange(e *server.Exchange) string {
+	var b strings.Builder
+	if e.Dropped > 0 {
+		fmt.Fprintf(&b, "(%d exchange(s) not logged: the log fell behind)\n", e.Dropped)
+	}
+	fmt.Fprintf(&b, "%s %s %s -> %d %s (stage %s, %s, %d bytes)\n",
+		e.Start.Format("15:04:05"), escapeControls(e.Method), escapeControls(e.Target),
+		e.Status, http.StatusText(e.Status), e.Stage, e.Duration.Round(time.Microsecond), e.BodySize)
+	if len(e.Form) > 0 {
+		b.WriteString("    form:")
+		for _, k := range []string{"name", "email"} {
+			if v, ok := e.Form[k]; ok {
+				fmt.Fprintf(&b, " %s=%q", k, strings.Join(v, ","))
+			}
+		}
+		b.WriteString("\n")
+	}
+	if e.Rejected != "" {
+		fmt.Fprintf(&b, "    cookie rejected (treated as no session): %s\n", escapeControls(e.Rejected))
+	}
+	for _, sc := range e.SetCookies() {
+		fmt.Fprintf(&b, "    Set-Cookie: %s\n", escapeControls(sc))
+	}
+	if e.Session != nil {
+		j, _ := json.Marshal(e.Session)
+		from := "from the Set-Cookie above"
+		if e.SessionSource == "cookie" {
+			from = "from the request's cookie"
+		}
+		fmt.Fprintf(&b, "    session (%s): %s\n", from, escapeControls(string(j)))
+	}
+	for _, n := range e.Notes {
+		fmt.Fprintf(&b, "    note: %s\n", escapeControls(n))
+	}
+	return b.String()
+}
+
+// escapeControls escapes control characters and invalid UTF-8 in s.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == 0xFFFD && strings.HasPrefix(s[i:], "\uFFFD") == false:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
