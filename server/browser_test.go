@@ -1,0 +1,121 @@
+package server
+
+import (
+	"context"
+	"net/http/httptest"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// findChromium returns the path of a Chromium on PATH, or skips the test.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("skipping browser test: no chromium on PATH (install Debian's chromium package: apt-get install -y chromium)")
+	return ""
+}
+
+// TestBrowserFormToShow submits the form in a real headless Chromium and
+// checks the page it lands on, and that page scripts cannot see the
+// session cookie (HttpOnly) though the browser holds it.
+func TestBrowserFormToShow(t *testing.T) {
+	chromium := findChromium(t)
+	s, err := New(Config{Keys: [][]byte{[]byte(LessonKey)}, Stage: StageTemplate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.Headless,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancelAlloc()
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	defer cancelBrowser()
+	// The first action starts the browser; later ones run under a deadline.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatalf("open the form: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), "Grace Hopper"),
+		chromedp.SendKeys(chromedp.ID("email"), "grace@example.com"),
+	)
+	if err != nil {
+		t.Fatalf("fill in the form: %v", err)
+	}
+	resp, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("name")))
+	if err != nil {
+		t.Fatalf("submit the form: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Errorf("after submitting, status %d, want 200", resp.Status)
+	}
+	location := must(t)(chromedp.Run(ctx, chromedp.Location()))
+	name := must(t)(chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h3#name"))))
+	email := must(t)(chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h3#email"))))
+	docCookie := must(t)(chromedp.Run(ctx, chromedp.Evaluate[string](`document.cookie`)))
+	var cookies []*network.Cookie
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		res, err := cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{URLs: []string{ts.URL}})
+		cookies = res.Cookies
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("read the browser's cookies: %v", err)
+	}
+	if location != ts.URL+"/show" {
+		t.Errorf("landed on %q, want %s/show", location, ts.URL)
+	}
+	if name != "Grace Hopper" || email != "grace@example.com" {
+		t.Errorf("/show shows %q %q, want the submitted values", name, email)
+	}
+	if docCookie != "" {
+		t.Errorf("document.cookie = %q, want empty (the session cookie must be HttpOnly)", docCookie)
+	}
+	var found bool
+	for _, c := range cookies {
+		if c.Name == CookieName {
+			found = true
+			if !c.HTTPOnly || c.SameSite != network.CookieSameSiteLax {
+				t.Errorf("browser holds the cookie with HttpOnly=%v SameSite=%v, want true, Lax", c.HTTPOnly, c.SameSite)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the browser holds no %q cookie; it has %d cookies", CookieName, len(cookies))
+	}
+}
+
+// must returns a func that fails t on a non-nil error and returns v.
+func must(t *testing.T) func(v string, err error) string {
+	return func(v string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+		return v
+	}
+}
