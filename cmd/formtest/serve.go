@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/formtest/formtest/server"
 	"github.com/spf13/cobra"
@@ -63,7 +64,7 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
   formtest serve --stage hardcoded --addr 127.0.0.1:8080
   formtest serve --addr :5000 --secret "hex:$(openssl rand -hex 32)"
   formtest serve --secret "$NEW_KEY" --secret "$OLD_KEY"   # rotate: new signs, both verify`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out = cmd.OutOrStdout()
 			opts.ErrOut = cmd.ErrOrStderr()
@@ -112,8 +113,16 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	fmt.Fprintf(opts.ErrOut, "formtest serve: %s\n", describeKeys(keys, source))
 	if !opts.Quiet {
 		sub := srv.Subscribe(256)
-		defer sub.Close()
-		go logExchanges(opts.ErrOut, sub)
+		logged := make(chan struct{})
+		go func() {
+			defer close(logged)
+			logExchanges(opts.ErrOut, sub)
+		}()
+		// Runs after the shutdown below, so every exchange is logged.
+		defer func() {
+			sub.Close()
+			<-logged
+		}()
 	}
 
 	hs := srv.HTTPServer(opts.Addr)
@@ -287,12 +296,15 @@ func formatExchange(e *server.Exchange) string {
 		fmt.Fprintf(&b, "    Set-Cookie: %s\n", escapeControls(sc))
 	}
 	if e.Session != nil {
-		j, _ := json.Marshal(e.Session)
+		var j strings.Builder
+		enc := json.NewEncoder(&j)
+		enc.SetEscapeHTML(false)
+		enc.Encode(e.Session)
 		from := "from the Set-Cookie above"
 		if e.SessionSource == "cookie" {
 			from = "from the request's cookie"
 		}
-		fmt.Fprintf(&b, "    session (%s): %s\n", from, escapeControls(string(j)))
+		fmt.Fprintf(&b, "    session (%s): %s\n", from, escapeControls(strings.TrimSuffix(j.String(), "\n")))
 	}
 	for _, n := range e.Notes {
 		fmt.Fprintf(&b, "    note: %s\n", escapeControls(n))
@@ -305,7 +317,7 @@ func escapeControls(s string) string {
 	var b strings.Builder
 	for i, r := range s {
 		switch {
-		case r == 0xFFFD && strings.HasPrefix(s[i:], "\uFFFD") == false:
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r < 0x20 || (r >= 0x7f && r < 0xa0):
 			fmt.Fprintf(&b, `\u%04x`, r)

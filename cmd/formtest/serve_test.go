@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/formtest/formtest/server"
+)
+
+// syncBuffer is a bytes.Buffer safe for the log goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServe runs runServe in the background and returns its URL, its
+// stderr, and a stop func that shuts it down and returns runServe's error.
+func startServe(t *testing.T, opts *serveOptions) (string, *syncBuffer, func() error) {
+	t.Helper()
+	errOut := &syncBuffer{}
+	opts.Out, opts.ErrOut = io.Discard, errOut
+	urls := make(chan string, 1)
+	opts.ready = func(u string) { urls <- u }
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, opts) }()
+	select {
+	case u := <-urls:
+		return u, errOut, func() error { cancel(); return <-done }
+	case err := <-done:
+		cancel()
+		t.Fatalf("runServe: %v\nstderr:\n%s", err, errOut.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("runServe did not start")
+	}
+	return "", nil, nil
+}
+
+func TestRunServeLogsExchanges(t *testing.T) {
+	u, errOut, stop := startServe(t, &serveOptions{Addr: "127.0.0.1:0", Stage: "session"})
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(u+"/users", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Request.URL.Path != "/show" {
+		t.Fatalf("POST /users ended at %s with %d, want /show 200", res.Request.URL.Path, res.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("runServe after cancel = %v, want nil", err)
+	}
+	log := errOut.String()
+	for _, want := range []string{
+		"listening on http://127.0.0.1:",
+		"(stage session)",
+		`public key "ThisIsSecret"`,
+		"POST /users -> 302 Found",
+		"\n    Set-Cookie: session=",
+		"HttpOnly; SameSite=Lax\n",
+		`session (from the Set-Cookie above): {"email":"ada@example.com","name":"Ada"}`,
+		"GET /show -> 200 OK",
+		"session (from the request's cookie)",
+		"shutting down",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestRunServeQuiet(t *testing.T) {
+	u, errOut, stop := startServe(t, &serveOptions{Addr: "127.0.0.1:0", Stage: "template", Quiet: true})
+	res, err := http.Get(u + "/show")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(errOut.String(), "GET /show") {
+		t.Errorf("--quiet still logged the exchange:\n%s", errOut)
+	}
+}
+
+func TestRunServeLogsRejectedCookieEscaped(t *testing.T) {
+	u, errOut, stop := startServe(t, &serveOptions{Addr: "127.0.0.1:0", Stage: "session"})
+	req, _ := http.NewRequest(http.MethodGet, u+"/show?x=%1b[31m", nil)
+	req.AddCookie(&http.Cookie{Name: "session", Value: "forged"})
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	stop()
+	log := errOut.String()
+	if !strings.Contains(log, "cookie rejected (treated as no session): undecodable") {
+		t.Errorf("log does not say the cookie was rejected:\n%s", log)
+	}
+	if strings.ContainsRune(log, 0x1b) {
+		t.Errorf("log contains a raw escape character")
+	}
+}
+
+func TestServeKeys(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "keys")
+	if err := os.WriteFile(keyFile, []byte("# rotation\nhex:"+strings.Repeat("ab", 32)+"\n\nold-key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("k", 32)
+	tests := []struct {
+		name     string
+		opts     serveOptions
+		loopback bool
+		wantKeys []string
+		wantErr  string
+	}{
+		{"loopback default is the lesson key", serveOptions{}, true, []string{"ThisIsSecret"}, ""},
+		{"off loopback needs a key", serveOptions{}, false, nil, "refusing to serve off loopback"},
+		{"off loopback short key", serveOptions{Secrets: []string{"short"}}, false, nil, "at least 32 bytes"},
+		{"off loopback lesson key", serveOptions{Secrets: []string{"ThisIsSecret"}}, false, nil, "32 bytes"},
+		{"off loopback long key", serveOptions{Secrets: []string{long}}, false, []string{long}, ""},
+		{"flags in order", serveOptions{Secrets: []string{"new", "old"}}, true, []string{"new", "old"}, ""},
+		{"env when no flag", serveOptions{EnvSecret: "from-env"}, true, []string{"from-env"}, ""},
+		{"flag beats env", serveOptions{Secrets: []string{"flag"}, EnvSecret: "env"}, true, []string{"flag"}, ""},
+		{"hex key", serveOptions{Secrets: []string{"hex:6869"}}, true, []string{"hi"}, ""},
+		{"base64 key", serveOptions{Secrets: []string{"base64:aGk="}}, true, []string{"hi"}, ""},
+		{"bad hex", serveOptions{Secrets: []string{"hex:zz"}}, true, nil, "bad key encoding"},
+		{"empty key", serveOptions{Secrets: []string{""}}, true, nil, "empty key"},
+		{"key file", serveOptions{SecretFile: keyFile}, true, []string{strings.Repeat("\xab", 32), "old-key"}, ""},
+		{"key file off loopback with a short key", serveOptions{SecretFile: keyFile}, false, nil, "key 2 from --secret-file is 7 bytes"},
+		{"missing key file", serveOptions{SecretFile: filepath.Join(dir, "nope")}, true, nil, "--secret-file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keys, _, err := serveKeys(&tt.opts, tt.loopback)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("serveKeys error = %v, want %q", err, tt.wantErr)
+				}
+				if e, ok := errors.AsType[*exitError](err); !ok || e.code != exitUsage {
+					t.Errorf("error %v does not exit with %d", err, exitUsage)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, k := range keys {
+				got = append(got, string(k))
+			}
+			if strings.Join(got, "|") != strings.Join(tt.wantKeys, "|") {
+				t.Errorf("keys = %q, want %q", got, tt.wantKeys)
+			}
+		})
+	}
+}
+
+func TestDescribeKeysNeverPrintsASecret(t *testing.T) {
+	key := []byte("a-very-secret-key-0123456789abcdef")
+	msg := describeKeys([][]byte{key, []byte("zz-old-zz")}, keyFlag)
+	if strings.Contains(msg, string(key)) || strings.Contains(msg, "zz-old-zz") {
+		t.Errorf("describeKeys printed a key: %s", msg)
+	}
+	if !strings.Contains(msg, "fingerprint sha256:") || !strings.Contains(msg, "1 older key(s)") {
+		t.Errorf("describeKeys = %q", msg)
+	}
+}
+
+func TestRunServeErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	tests := []struct {
+		name string
+		opts serveOptions
+		code int
+		want string
+	}{
+		{"address in use", serveOptions{Addr: busy.Addr().String(), Stage: "template"}, exitFail, "the address is in use"},
+		{"no port", serveOptions{Addr: "127.0.0.1", Stage: "template"}, exitUsage, "want host:port"},
+		{"bad host", serveOptions{Addr: "256.1.1.1:0", Stage: "template", Secrets: []string{strings.Repeat("k", 32)}}, exitUsage, "cannot listen on 256.1.1.1:0"},
+		{"bad stage", serveOptions{Addr: "127.0.0.1:0", Stage: "later"}, exitUsage, `unknown stage "later"`},
+		{"public address without a key", serveOptions{Addr: "0.0.0.0:0", Stage: "template"}, exitUsage, "openssl rand -hex 32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Out, tt.opts.ErrOut = io.Discard, io.Discard
+			err := runServe(t.Context(), &tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("runServe = %v, want %q", err, tt.want)
+			}
+			code := exitFail
+			if e, ok := errors.AsType[*exitError](err); ok {
+				code = e.code
+			}
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d", code, tt.code)
+			}
+		})
+	}
+}
+
+func TestNewServeCmdFlags(t *testing.T) {
+	t.Setenv("FORMTEST_SECRET", "env-key")
+	var got *serveOptions
+	cmd := newServeCmd(func(o *serveOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--stage", "hardcoded", "--secret", "a", "--secret", "b,c", "--quiet"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "127.0.0.1:0" || got.Stage != "hardcoded" || !got.Quiet || got.EnvSecret != "env-key" {
+		t.Errorf("opts = %+v", got)
+	}
+	if strings.Join(got.Secrets, "|") != "a|b,c" {
+		t.Errorf("secrets = %q, want [a b,c] (a comma belongs to the key)", got.Secrets)
+	}
+
+	cmd = newServeCmd(func(o *serveOptions) error { got = o; return nil })
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "127.0.0.1:5000" || got.Stage != string(server.StageTemplate) || got.Quiet {
+		t.Errorf("defaults = %+v, want 127.0.0.1:5000, template, not quiet", got)
+	}
+}
+
+func TestExecute(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"--version"}, exitOK, "formtest version"},
+		{[]string{"--help"}, exitOK, "serve"},
+		{[]string{"completion", "bash"}, exitOK, "bash completion"},
+		{[]string{"serve", "--bogus"}, exitUsage, "unknown flag: --bogus"},
+		{[]string{"serve", "--stage", "later", "--addr", "127.0.0.1:0"}, exitUsage, `unknown stage "later"`},
+		{[]string{"serve", "extra"}, exitUsage, `unknown command "extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out bytes.Buffer
+			code := execute(t.Context(), tt.args, strings.NewReader(""), &out, &out)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; output:\n%s", code, tt.code, out.String())
+			}
+			if !strings.Contains(out.String(), tt.out) {
+				t.Errorf("output lacks %q:\n%s", tt.out, out.String())
+			}
+		})
+	}
+}
+
+func TestEscapeControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":          "plain",
+		"a\x1b[2Jb":      `a\u001b[2Jb`,
+		"bell\a":         `bell\u0007`,
+		"del\x7f":        `del\u007f`,
+		"c1\u009b":       `c1\u009b`,
+		"bad\xffutf8":    `bad\xffutf8`,
+		"real \uFFFD ok": "real \uFFFD ok",
+		"Zoë 漢字":         "Zoë 漢字",
+	} {
+		if got := escapeControls(in); got != want {
+			t.Errorf("escapeControls(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
