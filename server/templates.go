@@ -20,6 +20,11 @@ var pageFiles embed.FS
 //go:embed stages.go
 var stagesSource string
 
+// Pages parses the server's embedded HTML pages: index.html, user.html,
+// user_session.html, missing.html and error.html. The baseline server uses
+// them so that benchmarks compare like with like.
+func Pages() (*template.Template, error) { return parsePages() }
+
 func parsePages() (*template.Template, error) {
 	t, err := template.ParseFS(pageFiles, "templates/*.html")
 	if err != nil {

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/formtest/formtest/server/baseline"
+)
+
+// BenchmarkRoutes measures each route of formtest's server, unobserved, next
+// to the baseline server doing the same with nothing else:
+//
+//	go test ./server -run '^$' -bench Routes -benchmem
+func BenchmarkRoutes(b *testing.B) {
+	key := []byte(LessonKey)
+	s, err := New(Config{Keys: [][]byte{key}, Stage: StageTemplate})
+	if err != nil {
+		b.Fatal(err)
+	}
+	handlers := []struct {
+		name string
+		h    http.Handler
+	}{{"formtest", s}, {"baseline", baseline.Handler(key, s.pages)}}
+	for _, h := range handlers {
+		cookie := sessionCookie(b, h.h)
+		b.Run(h.name+"/GET_index", func(b *testing.B) {
+			benchRequest(b, h.h, func() *http.Request { return httptest.NewRequest(http.MethodGet, "/", nil) }, http.StatusOK)
+		})
+		b.Run(h.name+"/POST_users", func(b *testing.B) {
+			benchRequest(b, h.h, func() *http.Request { return formRequest(lessonForm()) }, http.StatusFound)
+		})
+		b.Run(h.name+"/GET_show", func(b *testing.B) {
+			benchRequest(b, h.h, func() *http.Request {
+				r := httptest.NewRequest(http.MethodGet, "/show", nil)
+				r.AddCookie(cookie)
+				return r
+			}, http.StatusOK)
+		})
+	}
+}
+
+// BenchmarkObserved is GET /show with one subscriber listening, the cost
+// of the exchange stream that serve's log and the tutor read.
+func BenchmarkObserved(b *testing.B) {
+	s, err := New(Config{Keys: [][]byte{[]byte(LessonKey)}, Stage: StageTemplate})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sub := s.Subscribe(1024)
+	defer sub.Close()
+	go func() {
+		for range sub.C {
+		}
+	}()
+	cookie := sessionCookie(b, s)
+	benchRequest(b, s, func() *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/show", nil)
+		r.AddCookie(cookie)
+		return r
+	}, http.StatusOK)
+}
+
+func sessionCookie(b *testing.B, h http.Handler) *http.Cookie {
+	b.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, formRequest(lessonForm()))
+	c, err := http.ParseSetCookie(rec.Header().Get("Set-Cookie"))
+	if err != nil {
+		b.Fatalf("no session cookie: %v", err)
+	}
+	return c
+}
+
+func benchRequest(b *testing.B, h http.Handler, req func() *http.Request, status int) {
+	b.Helper()
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req())
+		if rec.Code != status {
+			b.Fatalf("status %d, want %d: %s", rec.Code, status, strings.TrimSpace(rec.Body.String()))
+		}
+	}
+}
