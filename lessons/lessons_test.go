@@ -1,0 +1,163 @@
+package lessons
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestEmbedded loads every embedded lesson file and checks what the tutor
+// relies on: the three stages in teaching order, each with text and code.
+func TestEmbedded(t *testing.T) {
+	ls, err := Embedded()
+	if err != nil {
+		t.Fatalf("Embedded() error: %v", err)
+	}
+	files, err := content.ReadDir("content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != len(files) {
+		t.Errorf("Embedded() returned %d lessons from %d files", len(ls), len(files))
+	}
+	wantStages := []string{"hardcoded", "session", "template"}
+	if len(ls) < len(wantStages) {
+		t.Fatalf("Embedded() returned %d lessons, want at least %d", len(ls), len(wantStages))
+	}
+	for i, want := range wantStages {
+		if ls[i].Stage != want {
+			t.Errorf("lesson %d stage = %q, want %q", i+1, ls[i].Stage, want)
+		}
+	}
+	for _, l := range ls {
+		if l.Title == "" || l.Text == "" || len(l.Flask) == 0 {
+			t.Errorf("%s: empty title, text or code: %+v", l.File, l)
+		}
+		if strings.Contains(l.Text, CodeHeading) {
+			t.Errorf("%s: text still holds the code heading", l.File)
+		}
+		for _, c := range l.Flask {
+			if c.Lang == "" || c.Name == "" || !strings.HasSuffix(c.Source, "\n") {
+				t.Errorf("%s: bad code block %+v", l.File, c)
+			}
+		}
+	}
+	if r := ls[0].Request; r != (Request{Method: "GET", Path: "/show"}) {
+		t.Errorf("stage 1 request = %v, want GET /show", r)
+	}
+	for _, l := range ls[1:3] {
+		if r := l.Request; r != (Request{Method: "POST", Path: "/users"}) {
+			t.Errorf("%s request = %v, want POST /users", l.File, r)
+		}
+	}
+}
+
+const good = `---
+order: 1
+stage: hardcoded
+title: First
+request: GET /show
+---
+Some *text*.
+
+## Flask code
+
+` + "```python server.py\nprint('hi')\n```\n\n```html templates/user.html\n<h1>{{name}}</h1>\n```\n"
+
+func TestParse(t *testing.T) {
+	l, err := Parse("content/1-first.md", []byte(good))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if l.File != "1-first.md" || l.Order != 1 || l.Stage != "hardcoded" || l.Title != "First" {
+		t.Errorf("Parse front matter = %+v", l)
+	}
+	if l.Request.String() != "GET /show" {
+		t.Errorf("Request = %q, want %q", l.Request, "GET /show")
+	}
+	if l.Text != "Some *text*." {
+		t.Errorf("Text = %q, want %q", l.Text, "Some *text*.")
+	}
+	want := []Code{
+		{Lang: "python", Name: "server.py", Source: "print('hi')\n"},
+		{Lang: "html", Name: "templates/user.html", Source: "<h1>{{name}}</h1>\n"},
+	}
+	if len(l.Flask) != len(want) {
+		t.Fatalf("Flask = %+v, want %+v", l.Flask, want)
+	}
+	for i := range want {
+		if l.Flask[i] != want[i] {
+			t.Errorf("Flask[%d] = %+v, want %+v", i, l.Flask[i], want[i])
+		}
+	}
+	crlf := strings.ReplaceAll(good, "\n", "\r\n")
+	if _, err := Parse("crlf.md", []byte(crlf)); err != nil {
+		t.Errorf("Parse with CRLF line ends: %v", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"no front matter", "hello", "no front matter"},
+		{"unclosed front matter", "---\norder: 1\n", "no front matter"},
+		{"bad line", strings.Replace(good, "order: 1", "order 1", 1), `want "key: value"`},
+		{"unknown key", strings.Replace(good, "order: 1", "order: 1\ncolour: red", 1), `unknown key "colour"`},
+		{"repeated key", strings.Replace(good, "order: 1", "order: 1\norder: 2", 1), "given twice"},
+		{"bad order", strings.Replace(good, "order: 1", "order: one", 1), "whole number"},
+		{"zero order", strings.Replace(good, "order: 1", "order: 0", 1), "whole number"},
+		{"missing title", strings.Replace(good, "title: First\n", "", 1), `missing "title"`},
+		{"empty stage", strings.Replace(good, "stage: hardcoded", "stage:", 1), "must not be empty"},
+		{"bad method", strings.Replace(good, "GET /show", "PUT /show", 1), "want \"GET /path\""},
+		{"bad path", strings.Replace(good, "GET /show", "GET show", 1), "want \"GET /path\""},
+		{"no code heading", strings.Replace(good, CodeHeading, "## Code", 1), "heading"},
+		{"no text", strings.Replace(good, "Some *text*.", "", 1), "no text"},
+		{"prose after heading", strings.Replace(good, "```python server.py", "prose\n```python server.py", 1), "only fenced code blocks"},
+		{"no file name", strings.Replace(good, "```python server.py", "```python", 1), "```lang file"},
+		{"unclosed block", strings.TrimSuffix(good, "```\n"), "not closed"},
+		{"empty block", strings.Replace(good, "print('hi')\n", "", 1), "empty"},
+		{"no blocks", strings.SplitAfter(good, CodeHeading+"\n")[0], "no code blocks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.md", []byte(tt.src))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse error = %v, want one containing %q", err, tt.want)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "lessons: x.md: ") {
+				t.Errorf("Parse error %q does not name the package and file", err)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	second := strings.Replace(strings.Replace(good, "order: 1", "order: 2", 1), "stage: hardcoded", "stage: session", 1)
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		want string
+	}{
+		{"empty", fstest.MapFS{}, "no lesson files"},
+		{"bad file", fstest.MapFS{"a.md": {Data: []byte("x")}}, "a.md: no front matter"},
+		{"gap", fstest.MapFS{"a.md": {Data: []byte(strings.Replace(good, "order: 1", "order: 2", 1))}}, "want 1"},
+		{"same order", fstest.MapFS{"a.md": {Data: []byte(good)}, "b.md": {Data: []byte(strings.Replace(good, "stage: hardcoded", "stage: session", 1))}}, "want 2"},
+		{"same stage", fstest.MapFS{"a.md": {Data: []byte(good)}, "b.md": {Data: []byte(strings.Replace(good, "order: 1", "order: 2", 1))}}, "already taught"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tt.fsys)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	ls, err := Load(fstest.MapFS{"b.md": {Data: []byte(second)}, "a.md": {Data: []byte(good)}, "notes.txt": {Data: []byte("ignored")}})
+	if err != nil {
+		t.Fatalf("Load of two good files: %v", err)
+	}
+	if len(ls) != 2 || ls[0].Stage != "hardcoded" || ls[1].Stage != "session" {
+		t.Errorf("Load = %+v, want hardcoded then session", ls)
+	}
+}
