@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -20,7 +21,11 @@ func findChromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("skipping browser test: no chromium on PATH (install Debian's chromium package: apt-get install -y chromium)")
+	const msg = "no chromium on PATH (install Debian's chromium package: apt-get install -y chromium)"
+	if os.Getenv("FORMTEST_REQUIRE_BROWSER") != "" {
+		t.Fatal("FORMTEST_REQUIRE_BROWSER is set but there is " + msg)
+	}
+	t.Skip("skipping browser test: " + msg)
 	return ""
 }
 
