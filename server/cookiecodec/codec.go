@@ -2,18 +2,23 @@
 // gorilla/securecookie (gorilla/sessions) and by Flask (itsdangerous).
 //
 // It is shared by formtest's serve log, the tutor's session panel and the
-// inspect-cookie command. Decode never panics, on any input.
+// inspect-cookie command. Decode never panics, on any input: values are
+// capped before decoding, zlib output is capped, and gob payloads are read
+// by a schema-less decoder of this package that limits sizes and nesting
+// and runs no code of the types it decodes, so even an unverified cookie
+// from an attacker is safe to decode.
+//
+// A signed cookie is readable by anyone who holds it: Decode shows its
+// values without any key (unless the payload is encrypted), and says
+// separately whether the signature checked out.
 package cookiecodec
 
 import (
-	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,6 +32,17 @@ const (
 	Flask   Format = "flask"
 )
 
+// ParseFormat parses a format name: auto, gorilla or flask ("" is auto).
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case "", Auto:
+		return Auto, nil
+	case Gorilla, Flask:
+		return f, nil
+	}
+	return "", fmt.Errorf("cookiecodec: unknown format %q (want auto, gorilla or flask)", s)
+}
+
 // Verdict is the outcome of checking a cookie's signature.
 type Verdict string
 
@@ -37,6 +53,27 @@ const (
 	Unchecked Verdict = "unchecked"
 )
 
+// Size limits.
+const (
+	// MaxValueLen is the longest value Decode reads; a longer one is refused
+	// before any decoding. It is twice what browsers keep.
+	MaxValueLen = 8192
+	// BrowserLimit is the most a browser keeps of one cookie's name and
+	// value together (RFC 6265bis §5.4); gorilla refuses longer values.
+	BrowserLimit = 4096
+	// maxInflated caps a Flask payload after zlib decompression.
+	maxInflated = 64 << 10
+)
+
+// DefaultSalt is the salt Flask signs session cookies with.
+const DefaultSalt = "cookie-session"
+
+// Default age limits of the two formats.
+const (
+	GorillaMaxAge = 30 * 24 * time.Hour
+	FlaskMaxAge   = 31 * 24 * time.Hour
+)
+
 // Options says how to decode and verify a cookie.
 type Options struct {
 	// Format forces a format; "" or Auto detects it from the value's shape.
@@ -44,13 +81,34 @@ type Options struct {
 	// Name is the cookie's name. gorilla binds it into the MAC. Default "session".
 	Name string
 	// Secrets are the keys to verify with; any of them may verify (key
-	// rotation). None means the signature is left unchecked.
+	// rotation). None means the signature is left unchecked. For gorilla
+	// they are hash keys, for Flask secret keys.
 	Secrets [][]byte
+	// BlockKeys are gorilla AES keys (16, 24 or 32 bytes) to decrypt an
+	// encrypted payload with. BlockKeys[i] pairs with Secrets[i], but every
+	// block key is tried.
+	BlockKeys [][]byte
+	// Salt is Flask's signing salt; "" means DefaultSalt.
+	Salt string
 	// MaxAge is how old a cookie may be. Zero means the format's default
 	// (30 days for gorilla, 31 for Flask); negative disables the check.
 	MaxAge time.Duration
 	// Now is the time to check age against; zero means time.Now().
 	Now time.Time
+}
+
+// Parts are a cookie's signed parts as the cookie carries them.
+type Parts struct {
+	// Timestamp is the issue time as written in the cookie: decimal Unix
+	// seconds (gorilla) or base64 big-endian seconds (Flask).
+	Timestamp string
+	// Payload is the serialized values, base64 (and for Flask maybe zlib).
+	Payload string
+	// MAC is the signature: hex of the HMAC-SHA256 (gorilla) or the
+	// base64 HMAC-SHA1 (Flask).
+	MAC string
+	// SignedInput is what the MAC covers, with the payload abbreviated.
+	SignedInput string
 }
 
 // Result is what Decode learned about a cookie.
@@ -70,66 +128,190 @@ type Result struct {
 	// server-side session.
 	SessionID string
 	Warnings  []string
+
+	// KeyIndex is the index in Options.Secrets of the key that verified
+	// the signature, or -1.
+	KeyIndex int
+	// Encrypted reports a gorilla payload encrypted with a block key.
+	Encrypted bool
+	// Compressed reports a zlib-compressed Flask payload.
+	Compressed bool
+	// Serializer names the payload's encoding: "gob", "json" or
+	// "tagged json".
+	Serializer string
+	// Parts are the signed parts as the cookie carries them.
+	Parts Parts
+	// Payload is the serialized values after base64, decryption and
+	// decompression: gob bytes or JSON text.
+	Payload []byte
+	// PayloadError says why Values could not be read, when they could not.
+	PayloadError string
+	// MaxAge is the age limit that was applied; zero means none.
+	MaxAge time.Duration
+	// Now is the time the age was checked against.
+	Now time.Time
+	// Attributes are the attributes of the Set-Cookie line the value came
+	// from, if it came from one. Decode leaves them nil; see ParseInput.
+	Attributes *Attributes
+}
+
+// Age returns how long ago the cookie was issued, as of the check.
+func (r *Result) Age() time.Duration {
+	if r.IssuedAt.IsZero() {
+		return 0
+	}
+	return r.Now.Sub(r.IssuedAt)
+}
+
+// ReadWithoutKey reports whether the values were read although no key
+// proved them: the cookie is signed, not encrypted, so anyone can read it.
+func (r *Result) ReadWithoutKey() bool {
+	return (r.Values != nil || r.SessionID != "") && !r.Encrypted
 }
 
 // Decode decodes value, a cookie value, and verifies it with opts. It
-// returns an error only when the value cannot be read as a cookie at all.
+// returns an error when the value cannot be read as a cookie at all, or
+// when its payload cannot be decoded; the Result then holds what was
+// learned before the failure. A bad signature or an expired cookie is not
+// an error: see Result.Signature and Result.Expired.
 func Decode(value string, opts Options) (*Result, error) {
 	name := opts.Name
 	if name == "" {
 		name = "session"
 	}
-	res := &Result{Format: Gorilla, Name: name, Size: len(value), Signature: Unchecked}
-	if len(value) > 4096 {
-		return res, fmt.Errorf("cookiecodec: value is %d bytes, over the 4096-byte limit", len(value))
-	}
-	raw, err := base64.URLEncoding.DecodeString(value)
-	if err != nil {
-		return res, fmt.Errorf("cookiecodec: base64: %w", err)
-	}
-	parts := bytes.SplitN(raw, []byte("|"), 3)
-	if len(parts) != 3 {
-		return res, errors.New("cookiecodec: not a gorilla cookie: want timestamp|payload|mac")
-	}
-	ts, err := strconv.ParseInt(string(parts[0]), 10, 64)
-	if err != nil {
-		return res, fmt.Errorf("cookiecodec: bad timestamp %q", parts[0])
-	}
-	res.IssuedAt = time.Unix(ts, 0).UTC()
-	if len(opts.Secrets) > 0 {
-		res.Signature = Invalid
-		res.Reason = "no key verifies this cookie under the name " + strconv.Quote(name)
-		for _, k := range opts.Secrets {
-			m := hmac.New(sha256.New, k)
-			fmt.Fprintf(m, "%s|%s|%s", name, parts[0], parts[1])
-			if hmac.Equal(m.Sum(nil), parts[2]) {
-				res.Signature, res.Reason = Valid, ""
-				break
-			}
-		}
-	}
-	maxAge := opts.MaxAge
-	if maxAge == 0 {
-		maxAge = 30 * 24 * time.Hour
-	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	if maxAge > 0 && res.IssuedAt.Add(maxAge).Before(now) {
-		res.Expired = true
-	}
-	payload, err := base64.URLEncoding.DecodeString(string(parts[1]))
+	res := &Result{Name: name, Size: len(value), Signature: Unchecked, KeyIndex: -1, Now: now.UTC()}
+	format, err := ParseFormat(string(opts.Format))
 	if err != nil {
-		return res, fmt.Errorf("cookiecodec: payload base64: %w", err)
+		return nil, err
 	}
-	var m map[any]any
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&m); err != nil {
-		return res, fmt.Errorf("cookiecodec: gob: %w", err)
+	if len(value) > MaxValueLen {
+		return nil, fmt.Errorf("cookiecodec: the value is %d bytes; refusing anything over %d (browsers keep at most %d)", len(value), MaxValueLen, BrowserLimit)
 	}
-	res.Values = make(map[string]any, len(m))
-	for k, v := range m {
-		res.Values[fmt.Sprint(k)] = v
+	if strings.TrimSpace(value) == "" {
+		return nil, errors.New("cookiecodec: the cookie value is empty")
 	}
-	return res, nil
+	if format == Auto {
+		if format, err = detect(value); err != nil {
+			return nil, err
+		}
+	}
+	res.Format = format
+	if len(name)+len(value) > BrowserLimit {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("name and value are %d bytes: browsers drop a cookie over %d bytes without a word", len(name)+len(value), BrowserLimit))
+	}
+	if len(opts.Secrets) == 0 {
+		res.Reason = "no key given: the signature was not checked"
+	}
+	if format == Gorilla {
+		err = decodeGorilla(value, &opts, res)
+	} else {
+		err = decodeFlask(value, &opts, res)
+	}
+	return res, err
+}
+
+// detect tells the format from the value's shape.
+func detect(value string) (Format, error) {
+	if i := strings.IndexFunc(value, func(r rune) bool { return !isBase64URL(r) && r != '=' && r != '.' }); i >= 0 {
+		if value[i] == ':' {
+			return "", errors.New("cookiecodec: not a gorilla or Flask cookie: ':' separators suggest a Django signed cookie, which formtest does not read")
+		}
+		return "", fmt.Errorf("cookiecodec: not a gorilla or Flask cookie: %s at offset %d is not a base64url character", quoteByte(value[i]), i)
+	}
+	if strings.Contains(value, ".") {
+		return Flask, nil
+	}
+	if looksGorilla(value) {
+		return Gorilla, nil
+	}
+	return "", errors.New("cookiecodec: not a gorilla or Flask cookie: no timestamp inside; an opaque token like this is usually the id of a server-side session, readable only by the server")
+}
+
+// looksGorilla reports whether value starts like base64url of
+// "<decimal timestamp>|".
+func looksGorilla(value string) bool {
+	n := min(len(value)/4*4, 24)
+	if n == 0 {
+		return false
+	}
+	b, err := base64.URLEncoding.DecodeString(value[:n])
+	if err != nil {
+		return false
+	}
+	digits := 0
+	for digits < len(b) && b[digits] >= '0' && b[digits] <= '9' {
+		digits++
+	}
+	return digits > 0 && (digits == len(b) || b[digits] == '|')
+}
+
+func isBase64URL(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_'
+}
+
+// checkAlphabet returns an error naming the first character of s that is
+// not base64url (or '=' when padded is set, or '.' when dots is set).
+func checkAlphabet(s string, padded, dots bool) error {
+	for i := range len(s) {
+		c := s[i]
+		if isBase64URL(rune(c)) || padded && c == '=' || dots && c == '.' {
+			continue
+		}
+		hint := ""
+		switch c {
+		case '+', '/':
+			hint = " (standard base64; cookies use the URL alphabet, - and _)"
+		case '\r', '\n':
+			hint = " (a line break inside the value)"
+		case '%':
+			hint = " (the value is URL-encoded)"
+		}
+		return fmt.Errorf("cookiecodec: malformed: %s at offset %d is not a base64url character%s", quoteByte(c), i, hint)
+	}
+	return nil
+}
+
+func quoteByte(c byte) string { return fmt.Sprintf("%q", string([]byte{c})) }
+
+// ParseKey parses a key as given on a command line: "hex:..." and
+// "base64:..." (standard or URL alphabet, padded or not) for binary keys,
+// anything else as its own bytes.
+func ParseKey(s string) ([]byte, error) {
+	switch {
+	case strings.HasPrefix(s, "hex:"):
+		k, err := hex.DecodeString(s[len("hex:"):])
+		if err != nil {
+			return nil, fmt.Errorf("cookiecodec: hex key: %w", err)
+		}
+		if len(k) == 0 {
+			return nil, errors.New("cookiecodec: empty key")
+		}
+		return k, nil
+	case strings.HasPrefix(s, "base64:"):
+		b := s[len("base64:"):]
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			if k, err := enc.Strict().DecodeString(b); err == nil {
+				if len(k) == 0 {
+					return nil, errors.New("cookiecodec: empty key")
+				}
+				return k, nil
+			}
+		}
+		return nil, errors.New("cookiecodec: base64 key: not valid base64")
+	case s == "":
+		return nil, errors.New("cookiecodec: empty key")
+	}
+	return []byte(s), nil
+}
+
+// abbreviate shortens a long part of a cookie for display.
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n/2] + "…" + s[len(s)-n/2:]
 }
