@@ -80,6 +80,7 @@ and the session decoded from it.`,
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	root.AddCommand(newServeCmd(nil))
+	root.AddCommand(newTutorCmd(nil))
 	return root
 }
 

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/tui"
+)
+
+// tutorOptions holds what tutor was asked to do.
+type tutorOptions struct {
+	Addr  string
+	Name  string
+	Email string
+	Plain bool
+	Reset bool
+
+	// NoColor is set when NO_COLOR is set to anything but "".
+	NoColor bool
+	// StatePath is the progress file; "" means progress is not saved.
+	StatePath string
+	// IsTTY reports whether Out is a terminal; when not, tutor writes the
+	// plain transcript.
+	IsTTY bool
+
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	// programOptions are extra Bubble Tea options, for tests.
+	programOptions []tea.ProgramOption
+	// ready, when set, is called with the server's URL once it listens.
+	ready func(url string)
+}
+
+func newTutorCmd(runF func(*tutorOptions) error) *cobra.Command {
+	opts := &tutorOptions{}
+	cmd := &cobra.Command{
+		Use:   "tutor",
+		Short: "Walk through the sessions lesson, watching every request, cookie and session",
+		Long: `Walk through the sessions lesson stage by stage in the terminal.
+
+The tutor starts the form server in-process on a free loopback port, and
+for each stage shows the lesson's text, its Flask code and the Go code the
+server really runs. Press enter to run the stage's exchange: every request
+and response is shown as it went over the wire, with the raw Set-Cookie
+header, the Cookie sent back, and the session decoded from them.
+
+Requests from a browser or curl to the server's URL appear live in the
+traffic list. Progress is saved in $XDG_STATE_HOME/formtest (or the OS's
+state directory) and resumed next time; --reset starts over.
+
+When stdout is not a terminal, or with --plain, the tutor runs every stage
+and prints the whole tutorial as a plain transcript, with no escape codes.`,
+		Example: `  formtest tutor
+  formtest tutor --name Ada --email ada@example.com
+  formtest tutor --plain > transcript.txt
+  formtest tutor --addr 127.0.0.1:5000 --reset`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.In = cmd.InOrStdin()
+			opts.Out = cmd.OutOrStdout()
+			opts.ErrOut = cmd.ErrOrStderr()
+			opts.IsTTY = fileIsTerminal(opts.Out)
+			opts.NoColor = os.Getenv("NO_COLOR") != ""
+			opts.StatePath = statePath(os.Getenv, runtime.GOOS)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runTutor(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address for the in-process server; port 0 picks a free one")
+	f.StringVar(&opts.Name, "name", "Ada", "name the demo form posts")
+	f.StringVar(&opts.Email, "email", "ada@example.com", "email the demo form posts")
+	f.BoolVar(&opts.Plain, "plain", false, "print the tutorial as a plain transcript (automatic when stdout is not a terminal)")
+	f.BoolVar(&opts.Reset, "reset", false, "forget saved progress and start at stage 1")
+	return cmd
+}
+
+// statePath returns the tutor's progress file: formtest/tutor.json under
+// $XDG_STATE_HOME when it is an absolute path, else under the OS's usual
+// place for state. It returns "" when there is no such place.
+func statePath(getenv func(string) string, goos string) string {
+	dir := getenv("XDG_STATE_HOME")
+	if !filepath.IsAbs(dir) {
+		dir = ""
+	}
+	if dir == "" {
+		switch goos {
+		case "windows":
+			dir = getenv("LocalAppData")
+		case "darwin", "ios":
+			if home := getenv("HOME"); home != "" {
+				dir = filepath.Join(home, "Library", "Application Support")
+			}
+		default:
+			if home := getenv("HOME"); home != "" {
+				dir = filepath.Join(home, ".local", "state")
+			}
+		}
+	}
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "formtest", "tutor.json")
+}
+
+// runTutor runs the tutorial until the learner quits or ctx is done.
+func runTutor(ctx context.Context, opts *tutorOptions) error {
+	host, _, err := net.SplitHostPort(opts.Addr)
+	if err != nil {
+		return usageErrorf("--addr %q: want host:port, such as 127.0.0.1:0: %w", opts.Addr, err)
+	}
+	if !isLoopback(host) {
+		return usageErrorf("--addr %q: the tutor signs sessions with the lesson's public key, so it listens on loopback only (127.0.0.1, ::1 or localhost)", opts.Addr)
+	}
+	ls, err := lessons.Embedded()
+	if err != nil {
+		return err
+	}
+	first, err := server.ParseStage(ls[0].Stage)
+	if err != nil {
+		return fmt.Errorf("lesson %s: %w", ls[0].File, err)
+	}
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: first})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return listenError(opts.Addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	hs := srv.HTTPServer(opts.Addr)
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	defer func() {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(shutCtx)
+		<-served
+	}()
+	if opts.ready != nil {
+		opts.ready(url)
+	}
+	runner, err := tui.NewRunner(url, srv.DecodeOptions())
+	if err != nil {
+		return err
+	}
+	form := tui.Form{Name: opts.Name, Email: opts.Email}
+
+	if opts.Plain || !opts.IsTTY {
+		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Lessons: ls, Server: srv, Runner: runner, Form: form})
+	}
+
+	progress, note := tui.LoadProgress(opts.StatePath)
+	if opts.Reset {
+		progress, note = tui.Progress{}, "Progress reset: starting at stage 1."
+	}
+	if opts.StatePath == "" {
+		note = "No state directory (set XDG_STATE_HOME or HOME): progress will not be saved."
+	}
+	sub := srv.Subscribe(256)
+	defer sub.Close()
+	mopts := tui.Options{
+		Lessons:  ls,
+		Server:   srv,
+		Runner:   runner,
+		Form:     form,
+		Progress: progress,
+		Note:     note,
+		Traffic:  sub.C,
+	}
+	if opts.StatePath != "" {
+		path := opts.StatePath
+		mopts.SaveProgress = func(p tui.Progress) error { return tui.SaveProgress(path, p) }
+		if opts.Reset {
+			// Save the fresh start at once, so that a crash cannot resume the old run.
+			if err := tui.SaveProgress(path, tui.Progress{Current: string(first)}); err != nil {
+				mopts.Note = "Progress reset, but not saved: " + err.Error()
+			}
+		}
+	}
+	if opts.NoColor {
+		st := tui.NoColorStyles()
+		mopts.Styles = &st
+	}
+	m, err := tui.New(mopts)
+	if err != nil {
+		return err
+	}
+	popts := append([]tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithInput(opts.In),
+		tea.WithOutput(opts.Out),
+	}, opts.programOptions...)
+	_, err = tea.NewProgram(m, popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // interrupted from outside: a normal way to stop
+	}
+	return err
+}
