@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -306,8 +305,13 @@ func (r renderer) session(ex *Exchange) string {
 				ts += " (" + l.Issued.Format("2006-01-02 15:04:05 UTC") + ")"
 			}
 			add(r.field("timestamp", sanitize(ts))...)
-			add(r.field("payload", fmt.Sprintf("%d bytes of gob, base64url %s", l.PayloadSize, r.value(l.Payload)))...)
-			add(r.field("signature", fmt.Sprintf("%d bytes of HMAC-SHA256 %s", len(l.Signature), r.value(hex.EncodeToString(l.Signature))))...)
+			ser := l.Serializer
+			if ser == "" {
+				ser = "serialised"
+			}
+			add(r.field("payload", fmt.Sprintf("%d bytes of %s, base64url %s", l.PayloadSize, ser, r.value(l.Payload)))...)
+			add(r.field("signature", fmt.Sprintf("%d bytes of HMAC-SHA256 %s", len(l.Signature)/2, r.value(l.Signature)))...)
+			add(r.field("signs", sanitize(l.SignedInput)+" (name|timestamp|payload)")...)
 		}
 		add(r.field("size", fmt.Sprintf("%d bytes: base64url(timestamp|payload|signature)", len(c.Value)))...)
 		if !c.Sent {

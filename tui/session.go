@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"bytes"
-	"encoding/base64"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/formtest/formtest/server"
@@ -36,17 +33,19 @@ type Cookie struct {
 }
 
 // Layers are the three parts of a gorilla/securecookie value, which is
-// base64url("timestamp|payload|signature").
+// base64url("timestamp|payload|signature"), as cookiecodec found them.
 type Layers struct {
 	// Timestamp is when the cookie was made, as written in it.
 	Timestamp string
 	Issued    time.Time
-	// Payload is the base64url text of the gob-encoded session; PayloadSize
-	// is the size of the gob bytes.
+	// Payload is the base64url text of the serialised session; PayloadSize
+	// is the size of the serialised bytes, Serializer their encoding.
 	Payload     string
 	PayloadSize int
-	// Signature is the HMAC-SHA256 over name|timestamp|payload.
-	Signature []byte
+	Serializer  string
+	// Signature is the hex of the HMAC-SHA256 over SignedInput.
+	Signature   string
+	SignedInput string
 }
 
 // sessionCookies decodes the session cookies sent and set in hops.
@@ -82,27 +81,18 @@ func sessionCookies(hops []Hop, opts cookiecodec.Options) []Cookie {
 
 // decodeCookie takes a session cookie value apart and verifies it.
 func decodeCookie(value string, opts cookiecodec.Options) Cookie {
-	c := Cookie{Value: value, Layers: splitLayers(value)}
+	c := Cookie{Value: value}
 	c.Result, c.Err = cookiecodec.Decode(value, opts)
+	if res := c.Result; res != nil && res.Parts.Timestamp != "" {
+		c.Layers = &Layers{
+			Timestamp:   res.Parts.Timestamp,
+			Issued:      res.IssuedAt,
+			Payload:     res.Parts.Payload,
+			PayloadSize: len(res.Payload),
+			Serializer:  res.Serializer,
+			Signature:   res.Parts.MAC,
+			SignedInput: res.Parts.SignedInput,
+		}
+	}
 	return c
-}
-
-// splitLayers splits a gorilla cookie value into its layers, or returns nil.
-func splitLayers(value string) *Layers {
-	raw, err := base64.URLEncoding.DecodeString(value)
-	if err != nil {
-		return nil
-	}
-	parts := bytes.SplitN(raw, []byte("|"), 3)
-	if len(parts) != 3 {
-		return nil
-	}
-	l := &Layers{Timestamp: string(parts[0]), Payload: string(parts[1]), Signature: parts[2]}
-	if ts, err := strconv.ParseInt(l.Timestamp, 10, 64); err == nil {
-		l.Issued = time.Unix(ts, 0).UTC()
-	}
-	if gob, err := base64.URLEncoding.DecodeString(l.Payload); err == nil {
-		l.PayloadSize = len(gob)
-	}
-	return l
 }

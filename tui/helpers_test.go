@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"net"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/server"
+)
+
+// testServer starts the form server on a loopback port for the test and
+// returns it with a Runner pointed at it.
+func testServer(t *testing.T, stage server.Stage) (*server.Server, *Runner) {
+	t.Helper()
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: stage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := srv.HTTPServer("")
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	r, err := NewRunner("http://"+ln.Addr().String(), srv.DecodeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, r
+}
+
+// handlerServer serves h on a loopback port and returns its URL.
+func handlerServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// testLessons returns the embedded lessons.
+func testLessons(t *testing.T) []lessons.Lesson {
+	t.Helper()
+	ls, err := lessons.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+// normalize replaces what changes from run to run (ports, dates, cookie
+// values, timestamps, signatures) with fixed words, so that output can be
+// compared with a golden file.
+func normalize(s string) string {
+	for _, r := range []struct {
+		re   *regexp.Regexp
+		with string
+	}{
+		{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:PORT"},
+		{regexp.MustCompile(`(Date: |Expires=)[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT`), "${1}DATE"},
+		{regexp.MustCompile(`session=[A-Za-z0-9_=-]+(…?)`), "session=VALUE$1"},
+		{regexp.MustCompile(`\b1[7-9]\d{8}\b`), "TIMESTAMP"},
+		{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC`), "TIME UTC"},
+		{regexp.MustCompile(`\d\d:\d\d:\d\d`), "HH:MM:SS"},
+		{regexp.MustCompile(`HMAC-SHA256 [0-9a-f]+…?`), "HMAC-SHA256 SIGNATURE"},
+		{regexp.MustCompile(`\|TIMESTAMP\|[A-Za-z0-9_=-]+…[A-Za-z0-9_=-]*`), "|TIMESTAMP|PAYLOAD"},
+		{regexp.MustCompile(`base64url [A-Za-z0-9_=-]+…?`), "base64url PAYLOAD"},
+	} {
+		s = r.re.ReplaceAllString(s, r.with)
+	}
+	return s
+}

@@ -1,0 +1,126 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/formtest/formtest/server"
+)
+
+func TestSanitize(t *testing.T) {
+	tests := map[string]string{
+		"plain text, ünïcode ✓": "plain text, ünïcode ✓",
+		"\x1b[2J clear":         `\u001b[2J clear`,
+		"bell\a and\r\nnewline": `bell\u0007 and\u000d\u000anewline`,
+		"bad \xff byte":         `bad \xff byte`,
+		"c1 \u009b csi":         `c1 \u009b csi`,
+	}
+	for in, want := range tests {
+		if got := sanitize(in); got != want {
+			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	if got := fold("abcdef", 4); got != "abc…" {
+		t.Errorf("fold(abcdef, 4) = %q, want %q", got, "abc…")
+	}
+	if got := fold("abc", 4); got != "abc" {
+		t.Errorf("fold(abc, 4) = %q", got)
+	}
+	if got := fold("abcdef", 0); got != "abcdef" {
+		t.Errorf("fold with no width = %q", got)
+	}
+	v := "session=" + strings.Repeat("A", 200) + "; Path=/; HttpOnly"
+	got := foldCookie(v, 60)
+	if ansi.StringWidth(got) > 60 || !strings.HasPrefix(got, "session=AAAA") || !strings.Contains(got, "…; Path=/; HttpOnly") {
+		t.Errorf("foldCookie kept %q (%d cells), want the value cut and the attributes kept in 60 cells", got, ansi.StringWidth(got))
+	}
+	if got := foldCookie(v, 20); ansi.StringWidth(got) > 20 {
+		t.Errorf("foldCookie(…, 20) = %q, wider than 20", got)
+	}
+}
+
+func TestRenderExchange(t *testing.T) {
+	_, r := testServer(t, server.StageSession)
+	ex, err := r.Run(context.Background(), "POST", "/users", Form{Name: "Ada", Email: "ada@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := PlainStyles()
+	for _, width := range []int{0, 80, 60} {
+		rd := renderer{st: &st, width: width}
+		text, scLine := rd.exchange(ex)
+		lines := strings.Split(text, "\n")
+		for _, want := range []string{"POST /users HTTP/1.1", "HTTP/1.1 302 Found", "Location: /show", "GET /show HTTP/1.1", "HTTP/1.1 200 OK"} {
+			if !strings.Contains(text, "\n"+want+"\n") {
+				t.Errorf("width %d: exchange lacks the line %q:\n%s", width, want, text)
+			}
+		}
+		if scLine < 0 || !strings.Contains(lines[scLine], "302 Found") {
+			t.Errorf("width %d: Set-Cookie section line %d = %q", width, scLine, lines[max(0, scLine)])
+		}
+		if n := strings.Count(text, "\nSet-Cookie: session="); n != 1 {
+			t.Errorf("width %d: %d Set-Cookie lines, want 1", width, n)
+		}
+		if n := strings.Count(text, "\nCookie: session="); n != 1 {
+			t.Errorf("width %d: %d Cookie lines, want 1", width, n)
+		}
+		if !strings.Contains(text, `<h3 id="name">Ada</h3>`) || !strings.Contains(text, "[body folded to its headings") {
+			t.Errorf("width %d: body not folded to its headings:\n%s", width, text)
+		}
+		for _, l := range lines {
+			if width > 0 && ansi.StringWidth(l) > width {
+				t.Errorf("width %d: line wider than the pane: %q", width, l)
+			}
+		}
+		if width == 0 && !strings.Contains(text, "Set-Cookie: "+ex.Hops[0].SetCookies[0]) {
+			t.Errorf("unfolded exchange lacks the whole Set-Cookie")
+		}
+		if width > 0 && !strings.Contains(text, "…") {
+			t.Errorf("width %d: nothing folded", width)
+		}
+		sess := rd.session(ex)
+		for _, want := range []string{"← Set-Cookie, response 1 (POST /users) ✓ valid", `email = "ada@example.com"`, `name = "Ada"`, "timestamp", "payload", "signature", "Signed, not encrypted", "→ Cookie, request 2 (GET /show) ✓ valid"} {
+			if !strings.Contains(sess, want) {
+				t.Errorf("width %d: session lacks %q:\n%s", width, want, sess)
+			}
+		}
+	}
+	whole := renderer{st: &st, width: 60, whole: true}
+	if text, _ := whole.exchange(ex); !strings.Contains(text, ex.Hops[0].SetCookies[0]) || !strings.Contains(text, "<!doctype html>") {
+		t.Error("whole mode folds values or the body")
+	}
+}
+
+func TestRenderSessionVerdicts(t *testing.T) {
+	_, r := testServer(t, server.StageSession)
+	ex, err := r.Run(context.Background(), "POST", "/users", Form{Name: "Ada", Email: "ada@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := ex.Cookies[0].Value
+	other, _ := server.New(server.Config{Keys: [][]byte{[]byte("another key")}})
+	st := PlainStyles()
+	rd := renderer{st: &st}
+	tests := []struct {
+		name, value, want string
+	}{
+		{"wrong key", val, "✗ bad signature"},
+		{"garbage", "%%%", "✗ undecodable"},
+	}
+	for _, tt := range tests {
+		c := decodeCookie(tt.value, other.DecodeOptions())
+		mark, text := rd.verdict(c)
+		if mark != tt.want || text == "" {
+			t.Errorf("%s: verdict = %q, %q; want %q", tt.name, mark, text, tt.want)
+		}
+	}
+	none := &Exchange{Hops: []Hop{{Method: "GET", URL: "/show"}}}
+	if got := rd.session(none); !strings.Contains(got, "No session cookie") {
+		t.Errorf("session of an exchange without cookies = %q", got)
+	}
+}
