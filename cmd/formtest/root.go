@@ -81,6 +81,7 @@ and the session decoded from it.`,
 	})
 	root.AddCommand(newServeCmd(nil))
 	root.AddCommand(newTutorCmd(nil))
+	root.AddCommand(newInspectCookieCmd(nil))
 	return root
 }
 

@@ -13,7 +13,7 @@ import (
 const (
 	lessonGorilla = "MTc5NTYzMzgyN3xEWDhFQVFMX2dBQUJFQUVRQUFCUl80QUFBZ1p6ZEhKcGJtY01CZ0FFYm1GdFpRWnpkSEpwYm1jTUJRQURTbUY1Qm5OMGNtbHVad3dIQUFWbGJXRnBiQVp6ZEhKcGJtY01Gd0FWYTNCaGRHVnNRR052WkdsdVoyUnZhbTh1WTI5dHwOiPxTE2oe3Qi02lLPyn9warE3CWZdSPERnhnP9vhStA=="
 	lessonFlask   = "eyJuYW1lIjoiSmF5IiwiZW1haWwiOiJrcGF0ZWxAY29kaW5nZG9qby5jb20ifQ.awcxVA.is-cjB4Eof45qhUbv7p5055l_Co"
-	strongGorilla = "MTc5NTYzMzgyN3xEWDhFQVFMX2dBQUJFQUVRQUFBRV80QUFBQT09fNQlQd5j040DSJFUmrayBCjVKBUA-59QO1YSYme2Nwi2" // formtest-fpllngziey
+	strongGorilla = "MTc5NTYzMzgyN3xEWDhFQVFMX2dBQUJFQUVRQUFBRV80QUFBQT09fNQlQd5j040DSJFUmrayBCjVKBUA-59QO1YSYme2Nwi2"                              // formtest-fpllngziey
 	unicodeFlask  = "eyJuYW1lIjoiWm9cdTAwZWIgeUJNV1hhIFx1NmYyMlx1NWI1NyIsImVtYWlsIjoiU0NyVVpAZXhhbXBsZS5jb20ifQ.awcxVA.7LN5qPuQu5F21Dwl-ux3_0Ou_rk" // iKüZWeqh
 )
 
