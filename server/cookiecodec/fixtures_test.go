@@ -63,7 +63,7 @@ func asJSON(t *testing.T, v any) any {
 	return out
 }
 
-func mustKey(t *testing.T, s string) []byte {
+func mustKey(t testing.TB, s string) []byte {
 	t.Helper()
 	k, err := cookiecodec.ParseKey(s)
 	if err != nil {

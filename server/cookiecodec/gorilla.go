@@ -231,9 +231,17 @@ func jsonKind(v any) string {
 	return "number"
 }
 
-// looksGob reports whether b starts like a gob stream as securecookie
-// writes one: a first message defining type 64 (the values map) or
-// holding a string (a session id).
-func looksGob(b []byte) bool {
-	return len(b) > 2 && int(b[0]) < len(b) && (b[1] == 0x7f || b[1] == 2*gobString)
+// looksGob reports whether b starts like a gob stream: a message length
+// that fits, then a type definition (a negative id of a user type) or the
+// id of a basic type. Encrypted bytes rarely do.
+func looksGob(b []byte) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	d := &gobDecoder{stream: b}
+	d.recvMessage()
+	id := d.int()
+	return id <= -gobFirstUserID || id >= gobBool && id <= gobInterface
 }

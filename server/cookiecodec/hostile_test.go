@@ -6,8 +6,11 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/gob"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -241,6 +244,76 @@ func TestAttributeWarnings(t *testing.T) {
 				if strings.Contains(got, w) {
 					t.Errorf("warnings have %q:\n%s", w, got)
 				}
+			}
+		})
+	}
+}
+
+// signGorilla signs a gob payload the way securecookie does.
+func signGorilla(key []byte, name string, ts int64, payload []byte) string {
+	v := base64.URLEncoding.EncodeToString(payload)
+	msg := fmt.Sprintf("%s|%d|%s", name, ts, v)
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(msg))
+	return base64.URLEncoding.EncodeToString([]byte(fmt.Sprintf("%d|%s|", ts, v) + string(m.Sum(nil))))
+}
+
+// TestDecodeSignedGobBombs feeds the gob decoder hostile payloads behind a
+// valid MAC: only caps stop them.
+func TestDecodeSignedGobBombs(t *testing.T) {
+	key := []byte("k")
+	var deep any = "x"
+	for range 110 {
+		deep = []any{deep}
+	}
+	gob.Register([]any{})
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(map[any]any{"d": deep}); err != nil {
+		t.Fatal(err)
+	}
+	deepGob := buf.Bytes()
+	// A map type (id 64) whose value claims 2^62 entries.
+	hugeMap := []byte{0x0d, 0x7f, 0x04, 0x01, 0x02, 0xff, 0x80, 0x00, 0x01, 0x10, 0x01, 0x10, 0x00, 0x00,
+		0x0c, 0xff, 0x80, 0x00, 0xf8, 0x40, 0, 0, 0, 0, 0, 0, 0}
+	// A struct type with 200 fields and a slice of 600 of them: 120,000
+	// zero fields to fill in.
+	wide := []byte{}
+	{
+		var def bytes.Buffer
+		def.Write([]byte{0xff, 0x81, 0x03, 0x01, 0x01, 0x01, 'S', 0x01, 0xff, 0x82, 0x00, 0x01})
+		def.Write([]byte{0xff, 0xc8}) // 200 fields
+		for i := range 200 {
+			def.Write([]byte{0x01, 0x03, 'f', byte('a' + i%26), byte('a' + i/26%26), 0x01, 0x04, 0x00})
+		}
+		def.Write([]byte{0x00, 0x00})
+		wide = append(wide, 0xfe, byte(def.Len()>>8), byte(def.Len()))
+		wide = append(wide, def.Bytes()...)
+		slice := []byte{0xff, 0x83, 0x02, 0x01, 0x01, 0x01, 'L', 0x01, 0xff, 0x84, 0x00, 0x01, 0xff, 0x82, 0x00, 0x00}
+		wide = append(wide, byte(len(slice)))
+		wide = append(wide, slice...)
+		val := []byte{0xff, 0x84, 0x00, 0xfe, 0x02, 0x58}
+		val = append(val, bytes.Repeat([]byte{0x00}, 600)...)
+		wide = append(wide, 0xfe, byte(len(val)>>8), byte(len(val)))
+		wide = append(wide, val...)
+	}
+	tests := []struct {
+		name    string
+		payload []byte
+		want    string
+	}{
+		{"deep nesting", deepGob, "nest more than"},
+		{"huge declared length", hugeMap, "exceeds the data"},
+		{"wide structs", wide, "too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cookie := signGorilla(key, "session", fixtureNow.Unix(), tt.payload)
+			res, err := cookiecodec.Decode(cookie, cookiecodec.Options{Secrets: [][]byte{key}, Now: fixtureNow})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Decode = %+v, %v; want an error containing %q", res, err, tt.want)
+			}
+			if res == nil || res.Signature != cookiecodec.Valid {
+				t.Errorf("the signature should still verify: %+v", res)
 			}
 		})
 	}
