@@ -38,9 +38,11 @@ type inspectOptions struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
-	// IsTTY reports whether Out is a terminal; ErrIsTTY whether ErrOut is.
+	// IsTTY reports whether Out is a terminal, ErrIsTTY whether ErrOut
+	// is, InIsTTY whether In is.
 	IsTTY    func() bool
 	ErrIsTTY func() bool
+	InIsTTY  func() bool
 	// HTTPClient fetches --url; nil means a client that follows no
 	// redirects and gives up after 10 seconds.
 	HTTPClient *http.Client
@@ -100,8 +102,9 @@ unusable, or the command was misused.`,
 			opts.In = cmd.InOrStdin()
 			opts.Out = cmd.OutOrStdout()
 			opts.ErrOut = cmd.ErrOrStderr()
-			out, errOut := opts.Out, opts.ErrOut
+			in, out, errOut := opts.In, opts.Out, opts.ErrOut
 			opts.IsTTY = func() bool { return fileIsTerminal(out) }
+			opts.InIsTTY = func() bool { return fileIsTerminal(in) }
 			opts.ErrIsTTY = func() bool { return fileIsTerminal(errOut) }
 			if runF != nil {
 				return runF(opts)
@@ -154,6 +157,9 @@ func runInspectCookie(ctx context.Context, opts *inspectOptions) error {
 	} else {
 		text := opts.Arg
 		if text == "" || text == "-" {
+			if opts.InIsTTY != nil && opts.InIsTTY() {
+				fmt.Fprintln(opts.ErrOut, "Paste a cookie, a Cookie header or a Set-Cookie line, then press Ctrl-D.")
+			}
 			b, err := io.ReadAll(io.LimitReader(opts.In, cookiecodec.MaxInputLen+1))
 			if err != nil {
 				return &exitError{code: exitUsage, err: fmt.Errorf("read stdin: %w", err)}

@@ -77,7 +77,8 @@ func Explain(res *Result, decodeErr error) []Section {
 				shape+", each part base64url without padding:",
 				fmt.Sprintf("payload    %s (%d characters)", abbreviate(p.Payload, 48), len(p.Payload)),
 				fmt.Sprintf("timestamp  %s (big-endian Unix seconds)", p.Timestamp),
-				fmt.Sprintf("signature  %s (HMAC-SHA1 of everything before the last '.')", p.MAC))
+				fmt.Sprintf("signature  %s (HMAC-SHA1)", p.MAC),
+				fmt.Sprintf("signed     %s, keyed by HMAC-SHA1(secret key, salt)", p.SignedInput))
 		}
 		add("parts", Neutral, lines...)
 	}

@@ -17,6 +17,10 @@ import (
 	"time"
 )
 
+// legacyEpoch is 2011-01-01 in Unix seconds: itsdangerous before 1.1
+// counted its timestamps from there.
+const legacyEpoch = 1293840000
+
 // flaskKey derives itsdangerous's signing key with the "hmac" derivation:
 // HMAC-SHA1(secret, salt).
 func flaskKey(secret []byte, salt string) []byte {
@@ -81,6 +85,9 @@ func decodeFlask(value string, opts *Options, res *Result) error {
 		return fmt.Errorf("cookiecodec: malformed timestamp %q", ts64)
 	}
 	res.IssuedAt = time.Unix(sec, 0).UTC()
+	if sec < legacyEpoch {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the timestamp is before 2011: if an itsdangerous older than 1.1 made this cookie, it counts from 2011-01-01 and was issued %s", time.Unix(sec+legacyEpoch, 0).UTC().Format("2006-01-02 15:04:05 UTC")))
+	}
 	if len(value) > 4093 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the value is %d bytes: Flask warns above 4093", len(value)))
 	}

@@ -318,3 +318,15 @@ func TestDecodeSignedGobBombs(t *testing.T) {
 		})
 	}
 }
+
+func TestFlaskLegacyTimestamp(t *testing.T) {
+	// itsdangerous before 1.1 counted from 2011-01-01: 2019-06-01 was 265,507,200.
+	cookie := signFlask("dev", []byte(`{"a":1}`), false, 265507200)
+	res, err := cookiecodec.Decode(cookie, cookiecodec.Options{Now: fixtureNow, MaxAge: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(res.Warnings, "\n"); !strings.Contains(w, "issued 2019-06-01 00:00:00 UTC") {
+		t.Errorf("warnings lack the legacy reading: %q", w)
+	}
+}
