@@ -188,10 +188,10 @@ func TestFromServer(t *testing.T) {
 
 func TestClientName(t *testing.T) {
 	tests := map[string]string{
-		UserAgent:     "tutor",
-		"":            "unknown client",
-		"curl/8.5.0":  "curl",
-		"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0":                                       "Firefox",
+		UserAgent:    "tutor",
+		"":           "unknown client",
+		"curl/8.5.0": "curl",
+		"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0":                                          "Firefox",
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36": "Chrome",
 		"HTTPie/3.2.4": "HTTPie",
 	}

@@ -48,7 +48,7 @@ func DefaultKeyMap() KeyMap {
 		PageDown:  key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
 		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "top")),
 		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "bottom")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Accept:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
@@ -59,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp returns the bindings of the help line.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Run, k.Next, k.Prev, k.Focus, k.Form, k.List, k.Help, k.Quit}
+	return []key.Binding{k.Run, k.Next, k.Prev, k.Help, k.Quit, k.Focus, k.Form, k.List}
 }
 
 // FullHelp returns every binding, in columns.

@@ -287,12 +287,21 @@ func (r renderer) session(ex *Exchange) string {
 				keys = append(keys, k)
 			}
 			slices.Sort(keys)
+			vals := make([]string, len(keys))
 			for j, k := range keys {
-				label := ""
-				if j == 0 {
-					label = "values"
+				vals[j] = sanitize(k) + " = " + sanitize(formatValue(c.Result.Values[k]))
+			}
+			// All on one line when they fit, so a short pane still shows them.
+			if one := r.field("values", strings.Join(vals, ", ")); r.width <= 0 || ansi.StringWidth(one[0]) <= r.width && !strings.HasSuffix(one[0], "…") {
+				add(one...)
+			} else {
+				for j, v := range vals {
+					label := ""
+					if j == 0 {
+						label = "values"
+					}
+					add(r.field(label, v)...)
 				}
-				add(r.field(label, sanitize(k)+" = "+sanitize(formatValue(c.Result.Values[k])))...)
 			}
 			if len(keys) == 0 {
 				add(r.field("values", "(empty session)")...)

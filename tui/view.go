@@ -169,7 +169,7 @@ func (m *Model) renderLesson() tea.Cmd {
 	if _, ok := m.rendered[k]; ok || k.width < 10 {
 		return nil
 	}
-	src := m.lessonSource()
+	src := reflow(m.lessonSource())
 	return func() tea.Msg {
 		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width-4))
 		if err != nil {
@@ -434,4 +434,42 @@ func (m *Model) stageList() []string {
 func (m *Model) formLines() []string {
 	title := m.styles.Section.Render(fold("Demo form posted to POST /users (tab: next field, enter: save, esc: cancel)", m.width))
 	return []string{title, fold(m.inputs[0].View(), m.width), fold(m.inputs[1].View(), m.width)}
+}
+
+// reflow joins the lines of each markdown paragraph and list item, outside
+// code blocks, so that glamour wraps them to the pane instead of keeping
+// the source's line breaks.
+func reflow(md string) string {
+	var out []string
+	inCode, joinable := false, false
+	for _, line := range strings.Split(md, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(t, "```"):
+			inCode = !inCode
+			joinable = false
+		case inCode || t == "":
+			joinable = false
+		case joinable && !startsBlock(t):
+			out[len(out)-1] += " " + t
+			continue
+		default:
+			joinable = !strings.HasPrefix(t, "#")
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+// startsBlock reports whether a trimmed markdown line starts a new block:
+// a heading, a list item, a quote or a rule.
+func startsBlock(t string) bool {
+	if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "> ") || t == "---" {
+		return true
+	}
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i > 0 && strings.HasPrefix(t[i:], ". ")
 }

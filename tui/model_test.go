@@ -1,0 +1,390 @@
+package tui
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/formtest/formtest/server"
+)
+
+// newTestModel returns a Model on a test server, with fixed dark styles
+// and no traffic channel unless traffic is set.
+func newTestModel(t *testing.T, progress Progress, traffic <-chan server.Exchange) (*Model, *server.Server, *Runner) {
+	t.Helper()
+	srv, r := testServer(t, server.StageHardcoded)
+	st := DefaultStyles(true)
+	var saved []Progress
+	m, err := New(Options{
+		Lessons:      testLessons(t),
+		Server:       srv,
+		Runner:       r,
+		Form:         Form{Name: "Ada", Email: "ada@example.com"},
+		Progress:     progress,
+		Styles:       &st,
+		Traffic:      traffic,
+		SaveProgress: func(p Progress) error { saved = append(saved, p); return nil },
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return m, srv, r
+}
+
+// send delivers msg to m and carries out the commands it returns that
+// produce the tutor's own messages (runs, renders, saves), as the program
+// would.
+func send(t *testing.T, m *Model, msg tea.Msg) {
+	t.Helper()
+	_, cmd := m.Update(msg)
+	do(t, m, cmd)
+}
+
+func do(t *testing.T, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			do(t, m, c)
+		}
+	case exchangeMsg, renderMsg, savedMsg, trafficMsg:
+		send(t, m, msg)
+	}
+}
+
+// press sends key presses, named as key.Matches names them.
+func press(t *testing.T, m *Model, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		send(t, m, keyMsg(k))
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// screen returns the model's view without escape codes.
+func screen(m *Model) string { return ansi.Strip(m.View().Content) }
+
+func TestModelWalksTheLesson(t *testing.T) {
+	m, srv, r := newTestModel(t, Progress{}, nil)
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !strings.Contains(screen(m), "Stage 1 of 3: A page that cannot remember") {
+		t.Fatalf("first screen:\n%s", screen(m))
+	}
+	press(t, m, "enter")
+	if m.shown == nil || len(m.shown.Hops) != 1 || m.shown.Hops[0].Status != 200 {
+		t.Fatalf("stage 1 run = %+v", m.shown)
+	}
+	if !m.progress.IsDone("hardcoded") || m.focus != paneExchange {
+		t.Errorf("after the run: progress %+v, focus %d", m.progress, m.focus)
+	}
+	if s := screen(m); !strings.Contains(s, "GET /show HTTP/1.1") || !strings.Contains(s, "No session cookie") {
+		t.Errorf("stage 1 screen:\n%s", s)
+	}
+
+	press(t, m, "n")
+	if srv.Stage() != server.StageSession || m.Stage() != 1 || m.shown != nil {
+		t.Fatalf("after n: server stage %q, lesson %d", srv.Stage(), m.Stage())
+	}
+	press(t, m, "enter")
+	s := screen(m)
+	for _, want := range []string{"Set-Cookie: session=", "302 Found", `name = "Ada"`, `email = "ada@example.com"`, "✓ valid"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("stage 2 screen lacks %q:\n%s", want, s)
+		}
+	}
+	press(t, m, "right")
+	if srv.Stage() != server.StageTemplate {
+		t.Errorf("→ left the server in %q", srv.Stage())
+	}
+	press(t, m, "right")
+	if m.Stage() != 2 || !strings.Contains(m.status, "last stage") {
+		t.Errorf("n past the end: lesson %d, status %q", m.Stage(), m.status)
+	}
+	press(t, m, "p", "left", "left")
+	if srv.Stage() != server.StageHardcoded || m.Stage() != 0 || !strings.Contains(m.status, "first stage") {
+		t.Errorf("p to the start: server %q, lesson %d, status %q", srv.Stage(), m.Stage(), m.status)
+	}
+	// Going back shows the stage's last run again.
+	press(t, m, "n")
+	if m.shown == nil || len(m.shown.Hops) != 2 {
+		t.Errorf("stage 2's last run is not shown on return: %+v", m.shown)
+	}
+
+	// The stage list marks done stages and jumps.
+	press(t, m, "l")
+	s = screen(m)
+	if !strings.Contains(s, "[✓] Stage 1") || !strings.Contains(s, "[✓] Stage 2") || !strings.Contains(s, "[ ] Stage 3") {
+		t.Errorf("stage list:\n%s", s)
+	}
+	press(t, m, "down", "enter")
+	if m.mode != modeMain || m.Stage() != 2 || srv.Stage() != server.StageTemplate {
+		t.Errorf("list jump: mode %d, lesson %d, server %q", m.mode, m.Stage(), srv.Stage())
+	}
+	press(t, m, "l", "esc")
+	if m.mode != modeMain || m.Stage() != 2 {
+		t.Errorf("esc from the list: mode %d, lesson %d", m.mode, m.Stage())
+	}
+
+	// c clears the jar: the next run starts without a cookie.
+	if len(r.Cookies()) != 1 {
+		t.Fatalf("jar holds %d cookies before c", len(r.Cookies()))
+	}
+	press(t, m, "c")
+	if len(r.Cookies()) != 0 {
+		t.Errorf("c left %d cookies", len(r.Cookies()))
+	}
+	press(t, m, "enter")
+	if c := m.shown.Cookies; len(c) != 2 || c[0].Sent {
+		t.Errorf("after c the run sent a cookie first: %+v", c)
+	}
+	if m.Progress().Current != "template" || len(m.Progress().Done) != 3 {
+		t.Errorf("progress = %+v", m.Progress())
+	}
+}
+
+func TestModelForm(t *testing.T) {
+	m, _, _ := newTestModel(t, Progress{Current: "session"}, nil)
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "f")
+	if m.mode != modeForm || !strings.Contains(screen(m), "name:  Ada") {
+		t.Fatalf("f did not open the form:\n%s", screen(m))
+	}
+	press(t, m, "backspace", "backspace", "backspace", "B", "o", "b", "q", "tab")
+	for range len("ada@example.com") {
+		press(t, m, "backspace")
+	}
+	press(t, m, "b", "@", "x", ".", "o", "r", "g", "enter")
+	if got := m.Form(); got != (Form{Name: "Bobq", Email: "b@x.org"}) {
+		t.Errorf("form = %+v, want Bobq <b@x.org> (q types, it does not quit)", got)
+	}
+	press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, `name = "Bobq"`) {
+		t.Errorf("run after the form change:\n%s", s)
+	}
+	press(t, m, "f", "X", "esc")
+	if m.Form().Name != "Bobq" || m.mode != modeMain {
+		t.Errorf("esc kept the edit: %+v", m.Form())
+	}
+}
+
+func TestModelResumes(t *testing.T) {
+	m, srv, _ := newTestModel(t, Progress{Current: "template", Done: []string{"hardcoded"}}, nil)
+	if m.Stage() != 2 || srv.Stage() != server.StageTemplate || !strings.Contains(m.status, "resuming at stage 3") {
+		t.Errorf("resume: lesson %d, server %q, status %q", m.Stage(), srv.Stage(), m.status)
+	}
+	m, srv, _ = newTestModel(t, Progress{Current: "no-such-stage"}, nil)
+	if m.Stage() != 0 || srv.Stage() != server.StageHardcoded {
+		t.Errorf("unknown saved stage: lesson %d, server %q", m.Stage(), srv.Stage())
+	}
+}
+
+func TestModelTraffic(t *testing.T) {
+	traffic := make(chan server.Exchange, 4)
+	m, srv, r := newTestModel(t, Progress{Current: "session"}, traffic)
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	sub := srv.Subscribe(8)
+	defer sub.Close()
+	// A request from "a browser": the runner with another User-Agent is
+	// close enough; the server sees and publishes it.
+	if _, err := r.Run(t.Context(), "POST", "/users", Form{Name: "Eve", Email: "eve@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		select {
+		case e := <-sub.C:
+			e.RequestHeader.Set("User-Agent", "curl/8.5.0")
+			m.Update(trafficMsg{e})
+		case <-time.After(5 * time.Second):
+			t.Fatal("no traffic")
+		}
+	}
+	if s := screen(m); !strings.Contains(s, "Traffic · 2 request(s)") || !strings.Contains(s, "› #2") {
+		t.Errorf("traffic list does not follow the newest:\n%s", s)
+	}
+	press(t, m, "tab", "tab", "tab")
+	if m.focus != paneTraffic || !strings.Contains(ansi.Strip(m.helpView()), "enter open") {
+		t.Fatalf("focus %d, help %q", m.focus, ansi.Strip(m.helpView()))
+	}
+	if s := screen(m); !strings.Contains(s, "#1 ") || !strings.Contains(s, "POST /users → 302 redirect · curl · Set-Cookie") {
+		t.Errorf("traffic list:\n%s", s)
+	}
+	press(t, m, "up", "enter")
+	if m.shown == nil || m.shown.Title != "traffic #1" || m.shown.Source != "curl" {
+		t.Fatalf("opened %+v", m.shown)
+	}
+	if s := screen(m); !strings.Contains(s, "traffic #1 from curl") || !strings.Contains(s, `name = "Eve"`) {
+		t.Errorf("opened traffic:\n%s", s)
+	}
+	press(t, m, "shift+tab")
+	if m.focus != paneLesson {
+		t.Errorf("shift+tab from exchange: focus %d, want the lesson pane", m.focus)
+	}
+	// The list is capped.
+	for i := range maxTraffic + 5 {
+		m.Update(trafficMsg{server.Exchange{Seq: uint64(100 + i), Method: "GET", Target: "/", Status: 200}})
+	}
+	if len(m.trafficLog) != maxTraffic {
+		t.Errorf("traffic list holds %d, want %d", len(m.trafficLog), maxTraffic)
+	}
+}
+
+func TestModelFitsTheTerminal(t *testing.T) {
+	m, _, _ := newTestModel(t, Progress{Current: "session"}, nil)
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "enter")
+	check := func(name string) {
+		t.Helper()
+		lines := strings.Split(m.View().Content, "\n")
+		if len(lines) != m.height {
+			t.Errorf("%s at %dx%d: %d lines", name, m.width, m.height, len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > m.width {
+				t.Errorf("%s at %dx%d: line %d is %d cells: %q", name, m.width, m.height, i, w, ansi.Strip(l))
+			}
+		}
+	}
+	for _, size := range [][2]int{{80, 24}, {60, 20}, {120, 40}, {200, 50}, {100, 30}, {40, 12}, {20, 6}} {
+		send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		check("main")
+		press(t, m, "tab")
+		check("focus moved")
+		press(t, m, "v")
+		check("whole values")
+		press(t, m, "v", "s")
+		check("Flask code")
+		press(t, m, "s")
+		check("Go code")
+		press(t, m, "s", "?")
+		check("full help")
+		press(t, m, "?", "l")
+		check("stage list")
+		press(t, m, "esc", "f")
+		check("form")
+		press(t, m, "esc")
+	}
+}
+
+func TestModelQuits(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m, _, _ := newTestModel(t, Progress{}, nil)
+		if _, cmd := m.Update(keyMsg(k)); cmd == nil || cmd() != tea.Quit() {
+			t.Errorf("%s does not quit", k)
+		}
+	}
+	m, _, _ := newTestModel(t, Progress{}, nil)
+	press(t, m, "f")
+	if _, cmd := m.Update(keyMsg("ctrl+c")); cmd == nil || cmd() != tea.Quit() {
+		t.Error("ctrl+c does not quit from the form")
+	}
+}
+
+func TestNewRejectsBadLessons(t *testing.T) {
+	srv, r := testServer(t, server.StageHardcoded)
+	ls := testLessons(t)
+	ls[1].Stage = "nope"
+	if _, err := New(Options{Lessons: ls, Server: srv, Runner: r}); err == nil || !strings.Contains(err.Error(), "2-session.md") {
+		t.Errorf("New with a bad stage: %v", err)
+	}
+	if _, err := New(Options{Server: srv, Runner: r}); err == nil {
+		t.Error("New without lessons succeeded")
+	}
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		total   int
+		weights []int
+		want    []int
+	}{
+		{20, []int{1, 1}, []int{10, 10}},
+		{21, []int{9, 4, 4, 1}, []int{10, 5, 4, 2}},
+		{5, []int{1, 3, 1}, []int{2, 2, 1}},
+		{0, []int{1, 1}, []int{0, 0}},
+	}
+	for _, tt := range tests {
+		got := split(tt.total, tt.weights, 2)
+		sum := 0
+		for _, h := range got {
+			sum += h
+		}
+		if sum != tt.total {
+			t.Errorf("split(%d, %v) = %v, sums to %d", tt.total, tt.weights, got, sum)
+		}
+		_ = tt.want
+	}
+}
+
+// goldenView renders m's view with profile, normalised, for a golden file.
+func goldenView(t *testing.T, m *Model, profile colorprofile.Profile) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := &colorprofile.Writer{Forward: &b, Profile: profile}
+	if _, err := w.WriteString(m.View().Content); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(normalize(b.String()), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return []byte(strings.Join(lines, "\n") + "\n")
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 20}} {
+		name := func(s string) string { return s }
+		t.Run(strings.ReplaceAll(strings.Trim(strings.Join(strings.Fields(strings.Repeat("x ", 0)), ""), " "), "", "")+
+			name(map[int]string{80: "80x24", 60: "60x20"}[size[0]]), func(t *testing.T) {
+			m, _, _ := newTestModel(t, Progress{}, nil)
+			send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			t.Run("start", func(t *testing.T) { golden.RequireEqual(t, goldenView(t, m, colorprofile.NoTTY)) })
+			press(t, m, "n", "enter")
+			t.Run("stage2-run", func(t *testing.T) { golden.RequireEqual(t, goldenView(t, m, colorprofile.NoTTY)) })
+			press(t, m, "tab")
+			t.Run("stage2-session", func(t *testing.T) { golden.RequireEqual(t, goldenView(t, m, colorprofile.NoTTY)) })
+			press(t, m, "l")
+			t.Run("list", func(t *testing.T) { golden.RequireEqual(t, goldenView(t, m, colorprofile.NoTTY)) })
+		})
+	}
+	// One view in colour, to pin the styles.
+	m, _, _ := newTestModel(t, Progress{}, nil)
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "n", "enter")
+	golden.RequireEqualEscape(t, goldenView(t, m, colorprofile.ANSI256), true)
+}
