@@ -52,10 +52,14 @@ func Explain(res *Result, decodeErr error) []Section {
 		return out
 	}
 	format := map[Format]string{Gorilla: "gorilla/securecookie (gorilla/sessions)", Flask: "Flask (itsdangerous)"}[res.Format]
-	add("cookie", Neutral,
-		fmt.Sprintf("name     %s", res.Name),
-		fmt.Sprintf("format   %s", format),
-		fmt.Sprintf("size     %d bytes of value, %d with the name (browsers keep at most %d)", res.Size, res.Size+len(res.Name), BrowserLimit))
+	if res.Size == 0 {
+		add("cookie", Neutral, fmt.Sprintf("name     %s", res.Name), "value    (empty)")
+	} else {
+		add("cookie", Neutral,
+			fmt.Sprintf("name     %s", res.Name),
+			fmt.Sprintf("format   %s", format),
+			fmt.Sprintf("size     %d bytes of value, %d with the name (browsers keep at most %d)", res.Size, res.Size+len(res.Name), BrowserLimit))
+	}
 
 	p := res.Parts
 	if p.Timestamp != "" {

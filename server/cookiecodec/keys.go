@@ -217,6 +217,9 @@ func SearchKeys(ctx context.Context, value string, opts Options, words io.Reader
 		}
 		wg.Go(func() {
 			for ch := range chunks {
+				if ctx.Err() != nil {
+					continue // found, or cancelled: drain without checking
+				}
 				start := 0
 				for _, end := range ch.ends {
 					if c.check(ch.data[start:end]) {
