@@ -170,10 +170,13 @@ func (r *Result) ReadWithoutKey() bool {
 }
 
 // Decode decodes value, a cookie value, and verifies it with opts. It
-// returns an error when the value cannot be read as a cookie at all, or
-// when its payload cannot be decoded; the Result then holds what was
-// learned before the failure. A bad signature or an expired cookie is not
-// an error: see Result.Signature and Result.Expired.
+// returns an error when the value cannot be read as a cookie at all (the
+// Result is then nil), or when its payload cannot be decoded (the Result
+// then holds what was learned before the failure: the signature verdict,
+// the issue time, the parts). A bad signature or an expired cookie is not
+// an error: see Result.Signature and Result.Expired. An encrypted gorilla
+// payload with no block key to read it is not an error either: Values is
+// nil, Encrypted true and PayloadError says why.
 func Decode(value string, opts Options) (*Result, error) {
 	name := opts.Name
 	if name == "" {
