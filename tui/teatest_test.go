@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/formtest/formtest/server"
+)
+
+// TestProgramFlow drives the real Bubble Tea program: start, run stage 1,
+// go to stage 2, run it, and find the Set-Cookie line and the decoded
+// values on screen; then quit and check the final model.
+func TestProgramFlow(t *testing.T) {
+	srv, r := testServer(t, server.StageHardcoded)
+	sub := srv.Subscribe(64)
+	defer sub.Close()
+	var saved []Progress
+	m, err := New(Options{
+		Lessons:      testLessons(t),
+		Server:       srv,
+		Runner:       r,
+		Form:         Form{Name: "Ada", Email: "ada@example.com"},
+		Traffic:      sub.C,
+		SaveProgress: func(p Progress) error { saved = append(saved, p); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, m,
+		teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI)),
+	)
+	// The renderer writes only the cells that change, so a phrase on screen
+	// may reach the output in pieces. Wait for single words, then check
+	// whole lines in the final view.
+	waitFor := func(words ...string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			s := ansi.Strip(string(b))
+			for _, w := range words {
+				if !strings.Contains(s, w) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	waitFor("formtest", "tutor")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("HTTP/1.1", "remember")
+	tm.Type("n")
+	waitFor("travels")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("Set-Cookie:", "valid", "ada@example.com")
+	tm.Type("q")
+	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if !ok {
+		t.Fatal("final model is not a *Model")
+	}
+	view := ansi.Strip(fm.View().Content)
+	for _, want := range []string{"Stage 2 of 3", "HTTP/1.1 302 Found", "Set-Cookie: session=", `values     email = "ada@example.com", name = "Ada"`, "✓ valid"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("final view lacks %q:\n%s", want, view)
+		}
+	}
+	if p := fm.Progress(); p.Current != "session" || !p.IsDone("hardcoded") || !p.IsDone("session") {
+		t.Errorf("final progress = %+v, want stages 1 and 2 done, on stage 2", p)
+	}
+	if srv.Stage() != server.StageSession {
+		t.Errorf("server stage = %q, want session", srv.Stage())
+	}
+	if len(fm.trafficLog) < 3 {
+		t.Errorf("traffic list holds %d exchanges, want the tutor's 3 requests", len(fm.trafficLog))
+	}
+	if len(saved) == 0 || saved[len(saved)-1].Current != "session" {
+		t.Errorf("progress saves = %+v", saved)
+	}
+}
