@@ -50,7 +50,7 @@ func LoadProgress(path string) (p Progress, note string) {
 		return Progress{}, fmt.Sprintf("Could not read your saved progress (%v); starting at stage 1.", err)
 	}
 	if err := json.Unmarshal(b, &p); err != nil || p.Version != progressVersion {
-		return Progress{}, fmt.Sprintf("Your saved progress in %s could not be read; starting afresh at stage 1.", path)
+		return Progress{}, fmt.Sprintf("Saved progress was unreadable, so starting afresh at stage 1 (%s).", path)
 	}
 	return p, ""
 }

@@ -103,7 +103,9 @@ func DefaultStyles(isDark bool) Styles {
 }
 
 // NoColorStyles returns styles that use no colour, only bold, underline
-// and reverse video, for NO_COLOR and for any background.
+// and reverse video, for NO_COLOR and for any background. Lesson text is
+// rendered with glamour's dark style, whose colours the program drops
+// under NO_COLOR while it keeps bold and italics.
 func NoColorStyles() Styles {
 	bold := lipgloss.NewStyle().Bold(true)
 	plain := lipgloss.NewStyle()
@@ -136,7 +138,7 @@ func NoColorStyles() Styles {
 			FullKey: bold, FullDesc: plain, FullSeparator: plain,
 		},
 		Input:   plainInput(),
-		Glamour: "notty",
+		Glamour: "dark",
 	}
 }
 

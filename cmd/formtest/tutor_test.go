@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/formtest/formtest/tui"
+)
+
+func TestNewTutorCmdFlags(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	t.Setenv("XDG_STATE_HOME", "/var/state")
+	var got *tutorOptions
+	cmd := newTutorCmd(func(o *tutorOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:5001", "--name", "Bob", "--email", "bob@example.com", "--plain", "--reset"})
+	cmd.SetOut(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := tutorOptions{Addr: "127.0.0.1:5001", Name: "Bob", Email: "bob@example.com", Plain: true, Reset: true, NoColor: true, StatePath: "/var/state/formtest/tutor.json"}
+	if got.Addr != want.Addr || got.Name != want.Name || got.Email != want.Email || got.Plain != want.Plain ||
+		got.Reset != want.Reset || got.NoColor != want.NoColor || got.StatePath != want.StatePath || got.IsTTY {
+		t.Errorf("options = %+v, want %+v", *got, want)
+	}
+
+	t.Setenv("NO_COLOR", "")
+	cmd = newTutorCmd(func(o *tutorOptions) error { got = o; return nil })
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "127.0.0.1:0" || got.Name != "Ada" || got.Email != "ada@example.com" || got.Plain || got.Reset || got.NoColor {
+		t.Errorf("default options = %+v", *got)
+	}
+
+	var stderr bytes.Buffer
+	if code := execute(t.Context(), []string{"tutor", "--bogus"}, nil, io.Discard, &stderr); code != exitUsage {
+		t.Errorf("tutor --bogus exited %d, want %d (stderr %q)", code, exitUsage, stderr.String())
+	}
+	if code := execute(t.Context(), []string{"tutor", "extra"}, nil, io.Discard, &stderr); code == exitOK {
+		t.Error("tutor with an argument succeeded")
+	}
+}
+
+func TestStatePath(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		goos string
+		want string
+	}{
+		{map[string]string{"XDG_STATE_HOME": "/x/state", "HOME": "/home/a"}, "linux", "/x/state/formtest/tutor.json"},
+		{map[string]string{"XDG_STATE_HOME": "relative/dir", "HOME": "/home/a"}, "linux", "/home/a/.local/state/formtest/tutor.json"},
+		{map[string]string{"HOME": "/home/a"}, "linux", "/home/a/.local/state/formtest/tutor.json"},
+		{map[string]string{"HOME": "/Users/a"}, "darwin", "/Users/a/Library/Application Support/formtest/tutor.json"},
+		{map[string]string{"LocalAppData": "/appdata"}, "windows", "/appdata/formtest/tutor.json"},
+		{map[string]string{}, "linux", ""},
+	}
+	for _, tt := range tests {
+		got := statePath(func(k string) string { return tt.env[k] }, tt.goos)
+		if got != filepath.FromSlash(tt.want) {
+			t.Errorf("statePath(%v, %s) = %q, want %q", tt.env, tt.goos, got, tt.want)
+		}
+	}
+}
+
+func TestTutorPlainWhenNotATerminal(t *testing.T) {
+	var out, errOut bytes.Buffer
+	// stdout is a buffer, not a terminal: the transcript, without --plain.
+	code := execute(t.Context(), []string{"tutor", "--name", "Grace", "--email", "grace@example.com"}, strings.NewReader(""), &out, &errOut)
+	if code != exitOK {
+		t.Fatalf("tutor exited %d: %s", code, errOut.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"Stage 1: A page that cannot remember", "Stage 2: The session travels in a cookie", "Stage 3: The template reads the session",
+		"GET /show HTTP/1.1", "HTTP/1.1 302 Found", "Set-Cookie: session=", "Cookie: session=", `name = "Grace"`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "\x1b") {
+		t.Error("transcript holds escape codes")
+	}
+}
+
+func TestRunTutorRejectsAddr(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "example.com:80", "nonsense"} {
+		err := runTutor(t.Context(), &tutorOptions{Addr: addr, Out: io.Discard})
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != exitUsage {
+			t.Errorf("runTutor(--addr %s) = %v, want a usage error", addr, err)
+		}
+	}
+}
+
+// runTUI runs the tutor's TUI with keys typed by typeKeys, and returns the
+// screen output without escape codes.
+func runTUI(t *testing.T, opts *tutorOptions, typeKeys func(w io.Writer)) string {
+	t.Helper()
+	in, inW := io.Pipe()
+	out := &syncBuffer{}
+	opts.Addr, opts.IsTTY, opts.In, opts.Out, opts.ErrOut = "127.0.0.1:0", true, in, out, io.Discard
+	opts.Name, opts.Email = "Ada", "ada@example.com"
+	opts.programOptions = []tea.ProgramOption{tea.WithWindowSize(80, 24), tea.WithColorProfile(colorprofile.ASCII)}
+	done := make(chan error, 1)
+	go func() { done <- runTutor(t.Context(), opts) }()
+	// Type only once the first frame, help line included, is out.
+	for start := time.Now(); !strings.Contains(ansi.Strip(out.String()), "q quit"); {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("no first frame; output:\n%s", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	typeKeys(inW)
+	select {
+	case err := <-done:
+		inW.Close()
+		if err != nil {
+			t.Fatalf("runTutor: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the tutor did not quit; screen:\n%s", ansi.Strip(out.String()))
+	}
+	return ansi.Strip(out.String())
+}
+
+// readProgress reads the progress file, or fails.
+func readProgress(t *testing.T, path string) tui.Progress {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p tui.Progress
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("progress file %s: %v\n%s", path, err, b)
+	}
+	return p
+}
+
+// waitProgress waits until the progress file satisfies ok.
+func waitProgress(t *testing.T, path string, ok func(tui.Progress) bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil {
+			var p tui.Progress
+			if json.Unmarshal(b, &p) == nil && ok(p) {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("progress file %s never reached the wanted state", path)
+}
+
+func TestRunTutorSavesAndResumes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "formtest", "tutor.json")
+	screen := runTUI(t, &tutorOptions{StatePath: path}, func(w io.Writer) {
+		io.WriteString(w, "\r") // run stage 1
+		waitProgress(t, path, func(p tui.Progress) bool { return p.IsDone("hardcoded") })
+		io.WriteString(w, "n")
+		waitProgress(t, path, func(p tui.Progress) bool { return p.Current == "session" })
+		io.WriteString(w, "q")
+	})
+	if !strings.Contains(screen, "Welcome!") {
+		t.Errorf("first start does not welcome:\n%s", screen)
+	}
+	if p := readProgress(t, path); p.Current != "session" || len(p.Done) != 1 {
+		t.Errorf("saved progress = %+v", p)
+	}
+
+	screen = runTUI(t, &tutorOptions{StatePath: path}, func(w io.Writer) { io.WriteString(w, "q") })
+	if !strings.Contains(screen, "resuming at stage 2") {
+		t.Errorf("second start does not resume:\n%s", screen)
+	}
+
+	screen = runTUI(t, &tutorOptions{StatePath: path, Reset: true}, func(w io.Writer) { io.WriteString(w, "q") })
+	if !strings.Contains(screen, "Progress reset") || !strings.Contains(screen, "Stage 1 of 3") {
+		t.Errorf("--reset does not start over:\n%s", screen)
+	}
+	if p := readProgress(t, path); p.Current != "hardcoded" || len(p.Done) != 0 {
+		t.Errorf("progress after --reset = %+v", p)
+	}
+}
+
+func TestRunTutorCorruptState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tutor.json")
+	os.WriteFile(path, []byte("{{{ not json"), 0o600)
+	screen := runTUI(t, &tutorOptions{StatePath: path, NoColor: true}, func(w io.Writer) { io.WriteString(w, "q") })
+	if !strings.Contains(screen, "afresh") || !strings.Contains(screen, "Stage 1 of 3") {
+		t.Errorf("corrupt state file: screen\n%s", screen)
+	}
+	screen = runTUI(t, &tutorOptions{}, func(w io.Writer) { io.WriteString(w, "q") })
+	if !strings.Contains(screen, "will not be saved") {
+		t.Errorf("no state path: screen\n%s", screen)
+	}
+}
