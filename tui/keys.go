@@ -40,7 +40,7 @@ func DefaultKeyMap() KeyMap {
 		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "pane")),
 		View:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "text/Flask/Go")),
 		Whole:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "whole values")),
-		Clear:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear cookies")),
+		Clear:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear jar")),
 		List:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "stages")),
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
@@ -62,13 +62,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Run, k.Next, k.Prev, k.Help, k.Quit, k.Focus, k.Form, k.List}
 }
 
-// FullHelp returns every binding, in columns.
+// FullHelp returns every binding, in three columns that fit 60 cells.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Run, k.Next, k.Prev, k.List},
-		{k.Form, k.Clear, k.View, k.Whole},
-		{k.Focus, k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Top, k.Bottom, k.Help, k.Quit},
+		{k.Run, k.Next, k.Prev, k.List, k.Help, k.Quit},
+		{k.Form, k.Clear, k.View, k.Whole, k.Focus},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 	}
 }
 

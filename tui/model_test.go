@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
 )
 
@@ -387,4 +388,32 @@ func TestGoldenViews(t *testing.T) {
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "n", "enter")
 	golden.RequireEqualEscape(t, goldenView(t, m, colorprofile.ANSI256), true)
+}
+
+// BenchmarkFirstFrame measures what stands between start and the first
+// frame on the model's side: building the model and rendering a view.
+func BenchmarkFirstFrame(b *testing.B) {
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := NewRunner("http://127.0.0.1:1", srv.DecodeOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ls, err := lessons.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := DefaultStyles(true)
+	for b.Loop() {
+		m, err := New(Options{Lessons: ls, Server: srv, Runner: r, Styles: &st})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		if m.View().Content == "" {
+			b.Fatal("empty view")
+		}
+	}
 }

@@ -68,7 +68,7 @@ func (m *Model) colWidth(c, n int) int {
 	if n == 1 {
 		return m.width
 	}
-	left := (m.width - 1) / 2
+	left := (m.width - 1) * 2 / 5 // the exchange needs the room more than the text
 	if c == 0 {
 		return left
 	}

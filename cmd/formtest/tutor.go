@@ -207,6 +207,9 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		tea.WithContext(ctx),
 		tea.WithInput(opts.In),
 		tea.WithOutput(opts.Out),
+		// Bubble Tea checks for a new frame on a ticker even when idle;
+		// 30 checks a second keep keys snappy at half the idle wake-ups.
+		tea.WithFPS(30),
 	}, opts.programOptions...)
 	_, err = tea.NewProgram(m, popts...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
