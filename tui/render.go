@@ -148,8 +148,10 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
 	setCookieLine := -1
+	// The transcript leaves a blank line before each labelled section; on
+	// screen the labels stand out by themselves and the lines are dear.
 	for i, h := range ex.Hops {
-		if i > 0 {
+		if i > 0 && r.plain {
 			add("")
 		}
 		from := "sent by the " + ex.Source
@@ -171,7 +173,9 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 		if h.Status == 0 {
 			continue
 		}
-		add("")
+		if r.plain {
+			add("")
+		}
 		what := statusClass(h.Status)
 		if h.Status >= 300 && h.Status < 400 && i+1 < len(ex.Hops) {
 			what += ": followed with " + ex.Hops[i+1].Method + " " + pathOf(ex.Hops[i+1].URL)

@@ -19,9 +19,10 @@ type placed struct {
 	height int
 }
 
-// paneWeight is each pane's share of the height before focus.
+// paneWeight is each pane's share of the spare height before focus; the
+// traffic list gets none unless it has the focus.
 func paneWeight(p pane) int {
-	return [...]int{3, 4, 4, 1}[p]
+	return [...]int{3, 4, 4, 0}[p]
 }
 
 // layout places the panes for the window size, focus and mode, then
@@ -41,16 +42,19 @@ func (m *Model) layout() {
 	m.columns = m.columns[:0]
 	for c, col := range cols {
 		weights := make([]int, len(col))
+		least := make([]int, len(col))
 		for i, p := range col {
-			weights[i] = paneWeight(p)
+			weights[i], least[i] = paneWeight(p), 2
 			if p == m.focus {
-				weights[i] *= 3
-				if p == paneTraffic {
-					weights[i] *= 2
-				}
+				weights[i] = max(2, weights[i]*3)
+			}
+			if p == paneTraffic && p != m.focus && len(col) > 2 {
+				// Its title line names the latest request; the list
+				// itself opens with the focus.
+				least[i] = 1
 			}
 		}
-		heights := split(avail, weights, 2)
+		heights := split(avail, weights, least)
 		var placedCol []placed
 		w := m.colWidth(c, len(cols))
 		for i, p := range col {
@@ -75,15 +79,19 @@ func (m *Model) colWidth(c, n int) int {
 	return m.width - 1 - left
 }
 
-// split divides total among weights, giving each at least least when there
-// is room, and returns heights that sum to total.
-func split(total int, weights []int, least int) []int {
+// split divides total among weights, giving each pane at least its least
+// when there is room, and returns heights that sum to total.
+func split(total int, weights, least []int) []int {
 	out := make([]int, len(weights))
 	if total <= 0 {
 		return out
 	}
-	if total < least*len(weights) {
-		// Not enough room for every pane: give the heaviest first.
+	need := 0
+	for _, l := range least {
+		need += l
+	}
+	if total < need {
+		// Not enough room for every pane: the heaviest first.
 		for total > 0 {
 			best := -1
 			for i, w := range weights {
@@ -94,7 +102,7 @@ func split(total int, weights []int, least int) []int {
 			if best < 0 {
 				break
 			}
-			out[best] = min(least, total)
+			out[best] = min(least[best], total)
 			total -= out[best]
 		}
 		return out
@@ -103,10 +111,13 @@ func split(total int, weights []int, least int) []int {
 	for _, w := range weights {
 		sum += w
 	}
-	rest := total - least*len(weights)
+	rest := total - need
 	used := 0
 	for i, w := range weights {
-		out[i] = least + rest*w/sum
+		out[i] = least[i]
+		if sum > 0 {
+			out[i] += rest * w / sum
+		}
 		used += out[i]
 	}
 	// Hand out what rounding left to the heaviest pane.
@@ -388,6 +399,10 @@ func (m *Model) paneTitle(p pane, width int) string {
 		name = "Session · decoded cookies"
 	case paneTraffic:
 		name = fmt.Sprintf("Traffic · %d request(s) to %s", len(m.trafficLog), m.runner.URL())
+		if m.vps[p].Height() == 0 && len(m.trafficLog) > 0 {
+			e := &m.trafficLog[len(m.trafficLog)-1].e
+			name = fmt.Sprintf("Traffic · %d · latest #%d %s %s → %d · tab to list", len(m.trafficLog), e.Seq, sanitize(e.Method), sanitize(e.Target), e.Status)
+		}
 	}
 	vp := &m.vps[p]
 	if total := vp.TotalLineCount(); total > vp.Height() && vp.Height() > 0 {
