@@ -75,7 +75,7 @@ func stabilize(s string) string {
 
 // cellStyle is the style of a run of cells.
 type cellStyle struct {
-	fg, bg                           color.Color
+	fg, bg                          color.Color
 	bold, faint, italic, under, rev bool
 }
 
