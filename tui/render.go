@@ -4,41 +4,19 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/formtest/formtest/server/cookiecodec"
 )
 
-// sanitize escapes control characters and invalid UTF-8 in s, so that
-// nothing a client sends can move the cursor or recolour the terminal.
-func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || (r >= 0x7f && r < 0xa0):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += n
-	}
-	return b.String()
-}
+// sanitize escapes control characters, invalid UTF-8 and other
+// unprintable runes in s, so that nothing a client sends can move the
+// cursor or recolour the terminal. It is cookiecodec's escaping, shared
+// with inspect-cookie.
+func sanitize(s string) string { return cookiecodec.EscapeText(s) }
 
 // fold cuts s to width cells with an ellipsis. A width of 0 or less means
 // no limit.
@@ -285,6 +263,10 @@ func (r renderer) session(ex *Exchange) string {
 			add(r.st.Subtle.Render(indentWrap("the value set above, handed back unchanged by the client: "+verdict, r.width, "  ")))
 			continue
 		}
+		if r.whole && !r.plain {
+			add(r.explain(c)...)
+			continue
+		}
 		if c.Result != nil && c.Result.Values != nil {
 			keys := make([]string, 0, len(c.Result.Values))
 			for k := range c.Result.Values {
@@ -334,6 +316,26 @@ func (r renderer) session(ex *Exchange) string {
 	return strings.Join(lines, "\n")
 }
 
+// explain renders cookiecodec's full, layer by layer explanation of c, the
+// one inspect-cookie prints, wrapped to the pane.
+func (r renderer) explain(c Cookie) []string {
+	var out []string
+	for _, sec := range cookiecodec.Explain(c.Result, c.Err) {
+		title := r.st.Label
+		switch sec.Tone {
+		case cookiecodec.Good:
+			title = r.st.Good
+		case cookiecodec.Bad, cookiecodec.Caution:
+			title = r.st.Bad
+		}
+		out = append(out, "  "+title.Render(sec.Title))
+		for _, l := range sec.Lines {
+			out = append(out, r.st.Value.Render(indentWrap(l, r.width, "    ")))
+		}
+	}
+	return out
+}
+
 // value shows a long value folded, unless values are shown whole.
 func (r renderer) value(s string) string {
 	s = sanitize(s)
@@ -370,11 +372,6 @@ func (r renderer) verdict(c Cookie) (mark, text string) {
 	return r.st.Good.Render("✓ valid"), "signature valid (HMAC-SHA256 with the server's key), not expired"
 }
 
-// formatValue formats a session value: strings quoted, others as Go prints
-// them.
-func formatValue(v any) string {
-	if s, ok := v.(string); ok {
-		return strconv.Quote(s)
-	}
-	return fmt.Sprint(v)
-}
+// formatValue formats a session value as compact JSON, as inspect-cookie
+// does.
+func formatValue(v any) string { return cookiecodec.MarshalValue(v) }

@@ -12,8 +12,8 @@ import (
 func TestSanitize(t *testing.T) {
 	tests := map[string]string{
 		"plain text, ünïcode ✓": "plain text, ünïcode ✓",
-		"\x1b[2J clear":         `\u001b[2J clear`,
-		"bell\a and\r\nnewline": `bell\u0007 and\u000d\u000anewline`,
+		"\x1b[2J clear":         `\x1b[2J clear`,
+		"bell\a and\r\nnewline": `bell\a and\r\nnewline`,
 		"bad \xff byte":         `bad \xff byte`,
 		"c1 \u009b csi":         `c1 \u009b csi`,
 	}
@@ -93,6 +93,19 @@ func TestRenderExchange(t *testing.T) {
 	whole := renderer{st: &st, width: 60, whole: true}
 	if text, _ := whole.exchange(ex); !strings.Contains(text, ex.Hops[0].SetCookies[0]) || !strings.Contains(text, "<!doctype html>") {
 		t.Error("whole mode folds values or the body")
+	}
+	// Whole, the session pane gives cookiecodec's full explanation,
+	// attributes of the Set-Cookie included.
+	sess := whole.session(ex)
+	for _, want := range []string{"parts", "timestamp", "payload", "gob", `email = "ada@example.com"`, "VALID: verified with key #1", "readable by anyone", "Set-Cookie attributes", "HttpOnly   true", "SameSite   Lax", "Max-Age    2592000 seconds"} {
+		if !strings.Contains(sess, want) {
+			t.Errorf("whole session lacks %q:\n%s", want, sess)
+		}
+	}
+	for _, l := range strings.Split(sess, "\n") {
+		if ansi.StringWidth(l) > 60 {
+			t.Errorf("whole session line wider than 60: %q", l)
+		}
 	}
 }
 

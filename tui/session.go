@@ -71,6 +71,10 @@ func sessionCookies(hops []Hop, opts cookiecodec.Options) []Cookie {
 			} else {
 				c = decodeCookie(sc.Value, opts)
 				set[sc.Value] = true
+				// What the browser files with the value: path, lifetime, flags.
+				if in, err := cookiecodec.ParseSetCookie(line); err == nil && c.Result != nil {
+					c.Result.Attributes = in.Attributes
+				}
 			}
 			c.Hop, c.Header = i, line
 			out = append(out, c)
