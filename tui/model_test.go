@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -411,5 +412,35 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if m.View().Content == "" {
 			b.Fatal("empty view")
 		}
+	}
+}
+
+func TestModelBackgroundAndHostileTraffic(t *testing.T) {
+	srv, r := testServer(t, server.StageHardcoded)
+	m, err := New(Options{Lessons: testLessons(t), Server: srv, Runner: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmd := m.Init(); cmd == nil {
+		t.Fatal("Init asks nothing of the terminal")
+	}
+	send(t, m, tea.BackgroundColorMsg{Color: color.White})
+	if m.styles.Glamour != "light" {
+		t.Errorf("on a white background the glamour style is %q, want light", m.styles.Glamour)
+	}
+	send(t, m, tea.BackgroundColorMsg{Color: color.Black})
+	if m.styles.Glamour != "dark" {
+		t.Errorf("on a black background the glamour style is %q, want dark", m.styles.Glamour)
+	}
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(trafficMsg{server.Exchange{Seq: 1, Method: "GET", Target: "/\x1b]0;pwned\x07\x1b[2J", Status: 404,
+		RequestHeader: map[string][]string{"User-Agent": {"evil\x1b[31m"}}}})
+	press(t, m, "tab", "tab", "tab", "enter")
+	v := m.View().Content
+	if strings.Contains(v, "\x1b]0;pwned") || strings.Contains(v, "\x1b[2J") || strings.Contains(v, "\a") {
+		t.Errorf("a hostile request target reached the screen unescaped:\n%q", v)
+	}
+	if !strings.Contains(ansi.Strip(v), `\x1b]0;pwned\a`) {
+		t.Errorf("the escaped target is not shown:\n%s", ansi.Strip(v))
 	}
 }
