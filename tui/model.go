@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -53,7 +54,7 @@ type Options struct {
 	// Traffic, if set, delivers every exchange the server sees, for the
 	// live traffic list.
 	Traffic <-chan server.Exchange
-	// KeyMap is the key bindings; the zero value means DefaultKeyMap.
+	// KeyMap is the key bindings; nil means DefaultKeyMap.
 	KeyMap *KeyMap
 	// Styles fixes the styles. When nil, the tutor asks the terminal for its
 	// background colour and picks light or dark styles.
@@ -101,7 +102,7 @@ type Model struct {
 	goCode  []string
 	srv     *server.Server
 	runner  *Runner
-	save    func(Progress) error
+	save    *saver
 	traffic <-chan server.Exchange
 
 	keys        KeyMap
@@ -183,7 +184,7 @@ func New(opts Options) (*Model, error) {
 		lessons:  opts.Lessons,
 		srv:      opts.Server,
 		runner:   opts.Runner,
-		save:     opts.SaveProgress,
+		save:     newSaver(opts.SaveProgress),
 		traffic:  opts.Traffic,
 		keys:     DefaultKeyMap(),
 		styles:   DefaultStyles(true),
@@ -507,6 +508,8 @@ func (m *Model) run() tea.Cmd {
 	m.setStatus("Running "+l.Request.String()+"…", false)
 	idx, runner, form := m.idx, m.runner, m.form
 	return func() tea.Msg {
+		// The run belongs to the program, not to a caller's context: it
+		// ends with its own timeout, and quitting does not wait for it.
 		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 		defer cancel()
 		ex, err := runner.Run(ctx, l.Request.Method, l.Request.Path, form)
@@ -580,9 +583,43 @@ func (m *Model) saveProgress() tea.Cmd {
 	if m.save == nil {
 		return nil
 	}
-	p, save := m.progress, m.save
+	p := m.progress
 	p.Done = append([]string(nil), p.Done...)
-	return func() tea.Msg { return savedMsg{save(p)} }
+	return m.save.cmd(p)
+}
+
+// saver runs progress saves, which Bubble Tea may run concurrently, one at
+// a time and never older over newer.
+type saver struct {
+	save func(Progress) error
+
+	mu      sync.Mutex
+	next    uint64 // sequence number of the latest save asked for
+	written uint64 // sequence number of the latest save done
+}
+
+func newSaver(save func(Progress) error) *saver {
+	if save == nil {
+		return nil
+	}
+	return &saver{save: save}
+}
+
+// cmd returns a command that saves p unless a newer save got there first.
+func (s *saver) cmd(p Progress) tea.Cmd {
+	s.mu.Lock()
+	s.next++
+	seq := s.next
+	s.mu.Unlock()
+	return func() tea.Msg {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if seq < s.written {
+			return nil
+		}
+		s.written = seq
+		return savedMsg{s.save(p)}
+	}
 }
 
 // applyStyles hands the styles to the bubbles that keep their own.

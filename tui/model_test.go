@@ -237,7 +237,7 @@ func TestModelTraffic(t *testing.T) {
 			t.Fatal("no traffic")
 		}
 	}
-	if s := screen(m); !strings.Contains(s, "Traffic · 2 · latest #2 GET /show → 200") {
+	if s := screen(m); !strings.Contains(s, "· 2 · latest #2 GET /show → 200") {
 		t.Errorf("traffic list does not follow the newest:\n%s", s)
 	}
 	press(t, m, "tab", "tab", "tab")
@@ -327,6 +327,23 @@ func TestNewRejectsBadLessons(t *testing.T) {
 	}
 	if _, err := New(Options{Server: srv, Runner: r}); err == nil {
 		t.Error("New without lessons succeeded")
+	}
+}
+
+func TestSaverKeepsTheNewest(t *testing.T) {
+	var got []string
+	s := newSaver(func(p Progress) error { got = append(got, p.Current); return nil })
+	older := s.cmd(Progress{Current: "hardcoded"})
+	newer := s.cmd(Progress{Current: "session"})
+	newer()
+	if msg := older(); msg != nil {
+		t.Errorf("an older save ran after a newer one: %v", msg)
+	}
+	if len(got) != 1 || got[0] != "session" {
+		t.Errorf("saved %v, want only the newest", got)
+	}
+	if newSaver(nil) != nil {
+		t.Error("newSaver(nil) is not nil")
 	}
 }
 

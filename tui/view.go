@@ -401,7 +401,7 @@ func (m *Model) paneTitle(p pane, width int) string {
 		name = fmt.Sprintf("Traffic · %d request(s) to %s", len(m.trafficLog), m.runner.URL())
 		if m.vps[p].Height() == 0 && len(m.trafficLog) > 0 {
 			e := &m.trafficLog[len(m.trafficLog)-1].e
-			name = fmt.Sprintf("Traffic · %d · latest #%d %s %s → %d · tab to list", len(m.trafficLog), e.Seq, sanitize(e.Method), sanitize(e.Target), e.Status)
+			name = fmt.Sprintf("Traffic to %s · %d · latest #%d %s %s → %d · tab to list", m.runner.URL(), len(m.trafficLog), e.Seq, sanitize(e.Method), sanitize(e.Target), e.Status)
 		}
 	}
 	vp := &m.vps[p]
