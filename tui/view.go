@@ -143,21 +143,21 @@ func (m *Model) lessonKey() renderKey {
 	return renderKey{idx: m.idx, view: m.view, width: m.vps[paneLesson].Width(), style: m.styles.Glamour}
 }
 
-// lessonSource is the markdown the lesson pane shows.
-func (m *Model) lessonSource() string {
+// lessonSource is the markdown the lesson pane shows: prose, wrapped to
+// the pane, and code, which is not wrapped (the pane wraps its long lines).
+func (m *Model) lessonSource() (prose, code string) {
 	l := m.lessons[m.idx]
 	switch m.view {
 	case viewFlask:
 		var b strings.Builder
-		b.WriteString("The lesson's Flask code for this stage.\n")
 		for _, c := range l.Flask {
-			fmt.Fprintf(&b, "\n**%s**\n\n```%s\n%s```\n", c.Name, c.Lang, c.Source)
+			fmt.Fprintf(&b, "**%s**\n\n```%s\n%s```\n\n", c.Name, c.Lang, c.Source)
 		}
-		return b.String()
+		return "The lesson's Flask code for this stage.", b.String()
 	case viewGo:
-		return "The Go handlers the in-process server really runs in this stage, from `server/stages.go`:\n\n```go\n" + m.goCode[m.idx] + "```\n"
+		return "The Go handlers the in-process server really runs in this stage, from `server/stages.go`:", "```go\n" + m.goCode[m.idx] + "```\n"
 	}
-	return l.Text
+	return l.Text, ""
 }
 
 // refreshLesson sets the lesson pane from the glamour rendering if it is
@@ -166,7 +166,8 @@ func (m *Model) refreshLesson() {
 	vp := &m.vps[paneLesson]
 	text, ok := m.rendered[m.lessonKey()]
 	if !ok {
-		text = wrap(m.lessonSource(), vp.Width()-1)
+		prose, code := m.lessonSource()
+		text = wrap(prose, vp.Width()-1) + "\n\n" + code
 	}
 	off := vp.YOffset()
 	vp.SetContent(strings.TrimRight(text, "\n"))
@@ -180,17 +181,28 @@ func (m *Model) renderLesson() tea.Cmd {
 	if _, ok := m.rendered[k]; ok || k.width < 10 {
 		return nil
 	}
-	src := reflow(m.lessonSource())
+	prose, code := m.lessonSource()
+	prose = reflow(prose)
 	return func() tea.Msg {
-		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width-4))
-		if err != nil {
-			return nil
+		var out strings.Builder
+		for _, part := range []struct {
+			src  string
+			wrap int
+		}{{prose, k.width - 4}, {code, 0}} {
+			if part.src == "" {
+				continue
+			}
+			r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(part.wrap))
+			if err != nil {
+				return nil
+			}
+			text, err := r.Render(part.src)
+			if err != nil {
+				return nil
+			}
+			out.WriteString(trimBlankLines(text) + "\n\n")
 		}
-		out, err := r.Render(src)
-		if err != nil {
-			return nil
-		}
-		return renderMsg{key: k, text: strings.Trim(out, "\n")}
+		return renderMsg{key: k, text: strings.TrimRight(out.String(), "\n")}
 	}
 }
 
@@ -449,6 +461,20 @@ func (m *Model) stageList() []string {
 func (m *Model) formLines() []string {
 	title := m.styles.Section.Render(fold("Demo form posted to POST /users (tab: next field, enter: save, esc: cancel)", m.width))
 	return []string{title, fold(m.inputs[0].View(), m.width), fold(m.inputs[1].View(), m.width)}
+}
+
+// trimBlankLines drops the blank lines, spaces only included, at the start
+// and end of s.
+func trimBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	blank := func(l string) bool { return strings.TrimSpace(ansi.Strip(l)) == "" }
+	for len(lines) > 0 && blank(lines[0]) {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && blank(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // reflow joins the lines of each markdown paragraph and list item, outside
