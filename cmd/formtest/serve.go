@@ -104,12 +104,11 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", opts.Addr)
+	bg, err := startServer(srv, opts.Addr)
 	if err != nil {
-		return listenError(opts.Addr, err)
+		return err
 	}
-	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(opts.ErrOut, "formtest serve: listening on %s (stage %s)\n", url, stage)
+	fmt.Fprintf(opts.ErrOut, "formtest serve: listening on %s (stage %s)\n", bg.url, stage)
 	fmt.Fprintf(opts.ErrOut, "formtest serve: %s\n", describeKeys(keys, source))
 	if !opts.Quiet {
 		sub := srv.Subscribe(256)
@@ -124,23 +123,43 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 			<-logged
 		}()
 	}
-
-	hs := srv.HTTPServer(opts.Addr)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	if opts.ready != nil {
-		opts.ready(url)
+		opts.ready(bg.url)
 	}
 	select {
-	case err := <-errc:
-		return fmt.Errorf("serve %s: %w", url, err)
+	case err := <-bg.served:
+		return fmt.Errorf("serve %s: %w", bg.url, err)
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(opts.ErrOut, "formtest serve: shutting down")
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	return bg.shutdown(ctx, 10*time.Second)
+}
+
+// background is a form server serving in a goroutine of its own.
+type background struct {
+	url    string
+	hs     *http.Server
+	served chan error // receives Serve's result once it returns
+}
+
+// startServer listens on addr and serves srv in the background.
+func startServer(srv *server.Server, addr string) (*background, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, listenError(addr, err)
+	}
+	bg := &background{url: "http://" + ln.Addr().String(), hs: srv.HTTPServer(addr), served: make(chan error, 1)}
+	go func() { bg.served <- bg.hs.Serve(ln) }()
+	return bg, nil
+}
+
+// shutdown stops the server gracefully: it waits up to grace for requests
+// in flight, even when ctx is already done.
+func (bg *background) shutdown(ctx context.Context, grace time.Duration) error {
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
-	if err := hs.Shutdown(shutCtx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	if err := bg.hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shut down %s: %w", bg.url, err)
 	}
 	return nil
 }

@@ -140,20 +140,12 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", opts.Addr)
+	bg, err := startServer(srv, opts.Addr)
 	if err != nil {
-		return listenError(opts.Addr, err)
+		return err
 	}
-	url := "http://" + ln.Addr().String()
-	hs := srv.HTTPServer(opts.Addr)
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	defer func() {
-		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		hs.Shutdown(shutCtx)
-		<-served
-	}()
+	defer bg.shutdown(ctx, 5*time.Second)
+	url := bg.url
 	if opts.ready != nil {
 		opts.ready(url)
 	}
