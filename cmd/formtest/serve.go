@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,9 +12,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/spf13/cobra"
 )
 
@@ -209,7 +206,7 @@ func serveKeys(opts *serveOptions, loopback bool) ([][]byte, keySource, error) {
 	}
 	keys := make([][]byte, len(raw))
 	for i, s := range raw {
-		k, err := parseKey(s)
+		k, err := cookiecodec.ParseKey(s)
 		if err != nil {
 			return nil, "", usageErrorf("key %d from %s: %w", i+1, source, err)
 		}
@@ -224,27 +221,6 @@ func serveKeys(opts *serveOptions, loopback bool) ([][]byte, keySource, error) {
 		keys[i] = k
 	}
 	return keys, source, nil
-}
-
-// parseKey reads a key written as "hex:...", "base64:..." or plain text.
-func parseKey(s string) ([]byte, error) {
-	var k []byte
-	var err error
-	switch {
-	case strings.HasPrefix(s, "hex:"):
-		k, err = hex.DecodeString(strings.TrimPrefix(s, "hex:"))
-	case strings.HasPrefix(s, "base64:"):
-		k, err = base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "base64:"))
-	default:
-		k = []byte(s)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("bad key encoding: %w", err)
-	}
-	if len(k) == 0 {
-		return nil, errors.New("empty key")
-	}
-	return k, nil
 }
 
 // describeKeys says which key signs, without printing it unless it is the
@@ -297,7 +273,7 @@ func formatExchange(e *server.Exchange) string {
 		fmt.Fprintf(&b, "(%d exchange(s) not logged: the log fell behind)\n", e.Dropped)
 	}
 	fmt.Fprintf(&b, "%s %s %s -> %d %s (stage %s, %s, %d bytes)\n",
-		e.Start.Format("15:04:05"), escapeControls(e.Method), escapeControls(e.Target),
+		e.Start.Format("15:04:05"), cookiecodec.EscapeText(e.Method), cookiecodec.EscapeText(e.Target),
 		e.Status, http.StatusText(e.Status), e.Stage, e.Duration.Round(time.Microsecond), e.BodySize)
 	if len(e.Form) > 0 {
 		b.WriteString("    form:")
@@ -309,40 +285,20 @@ func formatExchange(e *server.Exchange) string {
 		b.WriteString("\n")
 	}
 	if e.Rejected != "" {
-		fmt.Fprintf(&b, "    cookie rejected (treated as no session): %s\n", escapeControls(e.Rejected))
+		fmt.Fprintf(&b, "    cookie rejected (treated as no session): %s\n", cookiecodec.EscapeText(e.Rejected))
 	}
 	for _, sc := range e.SetCookies() {
-		fmt.Fprintf(&b, "    Set-Cookie: %s\n", escapeControls(sc))
+		fmt.Fprintf(&b, "    Set-Cookie: %s\n", cookiecodec.EscapeText(sc))
 	}
 	if e.Session != nil {
-		var j strings.Builder
-		enc := json.NewEncoder(&j)
-		enc.SetEscapeHTML(false)
-		enc.Encode(e.Session)
 		from := "from the Set-Cookie above"
 		if e.SessionSource == "cookie" {
 			from = "from the request's cookie"
 		}
-		fmt.Fprintf(&b, "    session (%s): %s\n", from, escapeControls(strings.TrimSuffix(j.String(), "\n")))
+		fmt.Fprintf(&b, "    session (%s): %s\n", from, cookiecodec.EscapeText(cookiecodec.MarshalValue(e.Session)))
 	}
 	for _, n := range e.Notes {
-		fmt.Fprintf(&b, "    note: %s\n", escapeControls(n))
-	}
-	return b.String()
-}
-
-// escapeControls escapes control characters and invalid UTF-8 in s.
-func escapeControls(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || (r >= 0x7f && r < 0xa0):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
+		fmt.Fprintf(&b, "    note: %s\n", cookiecodec.EscapeText(n))
 	}
 	return b.String()
 }
