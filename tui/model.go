@@ -148,7 +148,7 @@ type trafficEntry struct {
 	ex *Exchange // made when first opened
 }
 
-// renderKey identifies a glamour rendering of a lesson pane.
+// renderKey identifies a rendering of a lesson pane.
 type renderKey struct {
 	idx   int
 	view  lessonView

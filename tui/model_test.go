@@ -442,12 +442,12 @@ func TestModelBackgroundAndHostileTraffic(t *testing.T) {
 		t.Fatal("Init asks nothing of the terminal")
 	}
 	send(t, m, tea.BackgroundColorMsg{Color: color.White})
-	if m.styles.Glamour != "light" {
-		t.Errorf("on a white background the glamour style is %q, want light", m.styles.Glamour)
+	if m.styles.Name != "light" {
+		t.Errorf("on a white background the style set is %q, want light", m.styles.Name)
 	}
 	send(t, m, tea.BackgroundColorMsg{Color: color.Black})
-	if m.styles.Glamour != "dark" {
-		t.Errorf("on a black background the glamour style is %q, want dark", m.styles.Glamour)
+	if m.styles.Name != "dark" {
+		t.Errorf("on a black background the style set is %q, want dark", m.styles.Name)
 	}
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(trafficMsg{server.Exchange{Seq: 1, Method: "GET", Target: "/\x1b]0;pwned\x07\x1b[2J", Status: 404,

@@ -52,9 +52,11 @@ type Styles struct {
 	// Help styles the help line; Input the form's text inputs.
 	Help  help.Styles
 	Input textinput.Styles
-	// Glamour names the glamour style for lesson text: "dark", "light" or
-	// "notty".
-	Glamour string
+	// Markdown styles the lesson text.
+	Markdown MarkdownStyles
+	// Name names the set of styles ("dark", "light", "nocolor", "plain"),
+	// so that renderings made with one are not shown with another.
+	Name string
 }
 
 // DefaultStyles returns styles for a dark or a light background.
@@ -94,18 +96,29 @@ func DefaultStyles(isDark bool) Styles {
 		Done:             lipgloss.NewStyle().Foreground(green),
 		Help:             help.DefaultStyles(isDark),
 		Input:            textinput.DefaultStyles(isDark),
-		Glamour:          "dark",
+		Markdown: MarkdownStyles{
+			Text:      lipgloss.NewStyle().Foreground(fg),
+			Heading:   lipgloss.NewStyle().Bold(true).Foreground(accent),
+			Strong:    lipgloss.NewStyle().Bold(true),
+			Emph:      lipgloss.NewStyle().Italic(true),
+			Code:      lipgloss.NewStyle().Foreground(cookie).Background(ld(lipgloss.Color("#EFEBE6"), lipgloss.Color("#33302B"))),
+			CodeBlock: lipgloss.NewStyle().Foreground(fg),
+			Link:      lipgloss.NewStyle().Underline(true).Foreground(blue),
+			URL:       lipgloss.NewStyle().Foreground(subtle),
+			Marker:    lipgloss.NewStyle().Foreground(accent),
+			Quote:     lipgloss.NewStyle().Foreground(subtle),
+		},
+		Name: "dark",
 	}
 	if !isDark {
-		s.Glamour = "light"
+		s.Name = "light"
 	}
 	return s
 }
 
 // NoColorStyles returns styles that use no colour, only bold, underline
-// and reverse video, for NO_COLOR and for any background. Lesson text is
-// rendered with glamour's dark style, whose colours the program drops
-// under NO_COLOR while it keeps bold and italics.
+// and reverse video, for NO_COLOR and for any background. In lesson text
+// strong words and headings are bold, emphasis and links underlined.
 func NoColorStyles() Styles {
 	bold := lipgloss.NewStyle().Bold(true)
 	plain := lipgloss.NewStyle()
@@ -137,8 +150,13 @@ func NoColorStyles() Styles {
 			Ellipsis: plain, ShortKey: bold, ShortDesc: plain, ShortSeparator: plain,
 			FullKey: bold, FullDesc: plain, FullSeparator: plain,
 		},
-		Input:   plainInput(),
-		Glamour: "dark",
+		Input: plainInput(),
+		Markdown: MarkdownStyles{
+			Text: plain, Heading: bold, Strong: bold, Emph: lipgloss.NewStyle().Underline(true),
+			Code: plain, CodeBlock: plain, Link: lipgloss.NewStyle().Underline(true), URL: plain,
+			Marker: plain, Quote: plain,
+		},
+		Name: "nocolor",
 	}
 }
 
@@ -155,8 +173,12 @@ func PlainStyles() Styles {
 			Ellipsis: p, ShortKey: p, ShortDesc: p, ShortSeparator: p,
 			FullKey: p, FullDesc: p, FullSeparator: p,
 		},
-		Input:   plainInput(),
-		Glamour: "notty",
+		Input: plainInput(),
+		Markdown: MarkdownStyles{
+			Text: p, Heading: p, Strong: p, Emph: p, Code: p, CodeBlock: p, Link: p, URL: p,
+			Marker: p, Quote: p,
+		},
+		Name: "plain",
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -140,7 +139,7 @@ func (m *Model) refresh() {
 
 // lessonKey identifies the lesson pane's current rendering.
 func (m *Model) lessonKey() renderKey {
-	return renderKey{idx: m.idx, view: m.view, width: m.vps[paneLesson].Width(), style: m.styles.Glamour}
+	return renderKey{idx: m.idx, view: m.view, width: m.vps[paneLesson].Width(), style: m.styles.Name}
 }
 
 // lessonSource is the markdown the lesson pane shows: prose, wrapped to
@@ -160,7 +159,7 @@ func (m *Model) lessonSource() (prose, code string) {
 	return l.Text, ""
 }
 
-// refreshLesson sets the lesson pane from the glamour rendering if it is
+// refreshLesson sets the lesson pane from the markdown rendering if it is
 // ready, and from the raw markdown, wrapped, until it is.
 func (m *Model) refreshLesson() {
 	vp := &m.vps[paneLesson]
@@ -174,35 +173,22 @@ func (m *Model) refreshLesson() {
 	vp.SetYOffset(off)
 }
 
-// renderLesson renders the lesson pane's markdown with glamour, off the UI
-// loop, unless it is already rendered.
+// renderLesson renders the lesson pane's markdown, off the UI loop, unless
+// it is already rendered. Prose keeps a margin on the right; code uses the
+// whole width.
 func (m *Model) renderLesson() tea.Cmd {
 	k := m.lessonKey()
 	if _, ok := m.rendered[k]; ok || k.width < 10 {
 		return nil
 	}
 	prose, code := m.lessonSource()
-	prose = reflow(prose)
+	st := m.styles.Markdown
 	return func() tea.Msg {
-		var out strings.Builder
-		for _, part := range []struct {
-			src  string
-			wrap int
-		}{{prose, k.width - 4}, {code, 0}} {
-			if part.src == "" {
-				continue
-			}
-			r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(part.wrap))
-			if err != nil {
-				return nil
-			}
-			text, err := r.Render(part.src)
-			if err != nil {
-				return nil
-			}
-			out.WriteString(trimBlankLines(text) + "\n\n")
+		text := renderMarkdown(prose, k.width-2, &st)
+		if code != "" {
+			text += "\n\n" + renderMarkdown(code, k.width, &st)
 		}
-		return renderMsg{key: k, text: strings.TrimRight(out.String(), "\n")}
+		return renderMsg{key: k, text: text}
 	}
 }
 
@@ -461,56 +447,4 @@ func (m *Model) stageList() []string {
 func (m *Model) formLines() []string {
 	title := m.styles.Section.Render(fold("Demo form posted to POST /users (tab: next field, enter: save, esc: cancel)", m.width))
 	return []string{title, fold(m.inputs[0].View(), m.width), fold(m.inputs[1].View(), m.width)}
-}
-
-// trimBlankLines drops the blank lines, spaces only included, at the start
-// and end of s.
-func trimBlankLines(s string) string {
-	lines := strings.Split(s, "\n")
-	blank := func(l string) bool { return strings.TrimSpace(ansi.Strip(l)) == "" }
-	for len(lines) > 0 && blank(lines[0]) {
-		lines = lines[1:]
-	}
-	for len(lines) > 0 && blank(lines[len(lines)-1]) {
-		lines = lines[:len(lines)-1]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// reflow joins the lines of each markdown paragraph and list item, outside
-// code blocks, so that glamour wraps them to the pane instead of keeping
-// the source's line breaks.
-func reflow(md string) string {
-	var out []string
-	inCode, joinable := false, false
-	for _, line := range strings.Split(md, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(t, "```"):
-			inCode = !inCode
-			joinable = false
-		case inCode || t == "":
-			joinable = false
-		case joinable && !startsBlock(t):
-			out[len(out)-1] += " " + t
-			continue
-		default:
-			joinable = !strings.HasPrefix(t, "#")
-		}
-		out = append(out, line)
-	}
-	return strings.Join(out, "\n")
-}
-
-// startsBlock reports whether a trimmed markdown line starts a new block:
-// a heading, a list item, a quote or a rule.
-func startsBlock(t string) bool {
-	if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "> ") || t == "---" {
-		return true
-	}
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	return i > 0 && strings.HasPrefix(t[i:], ". ")
 }
