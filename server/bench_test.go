@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -82,5 +83,39 @@ func benchRequest(b *testing.B, h http.Handler, req func() *http.Request, status
 		if rec.Code != status {
 			b.Fatalf("status %d, want %d: %s", rec.Code, status, strings.TrimSpace(rec.Body.String()))
 		}
+	}
+}
+
+// BenchmarkHTTP sends GET / over real loopback connections to each server,
+// in parallel, so net/http's own work is counted as well:
+//
+//	go test ./server -run '^$' -bench HTTP -count 6 | benchstat -
+func BenchmarkHTTP(b *testing.B) {
+	key := []byte(LessonKey)
+	s, err := New(Config{Keys: [][]byte{key}, Stage: StageTemplate})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, h := range []struct {
+		name string
+		h    http.Handler
+	}{{"formtest", s}, {"baseline", baseline.Handler(key, s.pages)}} {
+		b.Run(h.name+"/GET_index", func(b *testing.B) {
+			ts := httptest.NewServer(h.h)
+			defer ts.Close()
+			c := ts.Client()
+			c.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					res, err := c.Get(ts.URL + "/")
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			})
+		})
 	}
 }

@@ -145,8 +145,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 // never leaves half a page, then writes it. Pages may show session data, so
 // none is cached, and caches must key on the cookie.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, page, data); err != nil {
+	buf, _ := s.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	defer s.buffers.Put(buf)
+	if err := s.pages.ExecuteTemplate(buf, page, data); err != nil {
 		s.log.Error("render", "page", page, "err", err)
 		http.Error(w, "internal error: the page could not be rendered", http.StatusInternalServerError)
 		return

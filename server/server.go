@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,7 @@ type Server struct {
 	hub     hub
 	handler http.Handler
 	log     *slog.Logger
+	buffers sync.Pool // of *bytes.Buffer, reused by renderStatus
 }
 
 // New returns a Server configured by cfg.

@@ -25,10 +25,15 @@ func main() {
 		fmt.Fprintf(os.Stderr, "formtest-baseline: %v\n", err)
 		os.Exit(1)
 	}
+	// The same timeouts as formtest serve: no server should go without
+	// them, and the comparison is about what formtest adds on top.
 	hs := &http.Server{
 		Addr:              *addr,
 		Handler:           baseline.Handler([]byte(*key), pages),
 		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
 	}
 	fmt.Fprintf(os.Stderr, "formtest-baseline: listening on http://%s\n", *addr)
 	if err := hs.ListenAndServe(); err != nil {
