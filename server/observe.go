@@ -230,8 +230,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		if tee != nil {
 			e.RequestBody = bytes.Clone(tee.buf.Bytes())
-			if f, err := url.ParseQuery(string(e.RequestBody)); err == nil && isForm(r) {
-				e.Form = f
+			if isForm(r) {
+				if f, err := url.ParseQuery(string(e.RequestBody)); err == nil {
+					e.Form = f
+				}
 			}
 		}
 		n.mu.Lock()

@@ -29,10 +29,10 @@ func newStore(cfg Config) *sessions.CookieStore {
 	}
 	store := sessions.NewCookieStore(pairs...)
 	maxAge := cfg.MaxAge
-	// gorilla's defaults since v1.3 are SameSite=None and Secure, which no
-	// browser keeps over http://127.0.0.1 from a non-secure context in every
-	// case (Safari never treats localhost as secure). Set each attribute on
-	// purpose instead: HttpOnly so page scripts cannot read the session,
+	// gorilla's defaults since v1.3 are SameSite=None and Secure. A Secure
+	// cookie set over plain http://127.0.0.1 is dropped by browsers that do
+	// not treat localhost as a secure context (Safari), so the lesson would
+	// silently lose its session. Set each attribute on purpose instead: HttpOnly so page scripts cannot read the session,
 	// SameSite=Lax so other sites cannot post with it, and Secure only when
 	// the server really speaks TLS, so the lesson works on plain http.
 	store.Options = &sessions.Options{
