@@ -150,3 +150,80 @@ func TestSecureCookieRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func TestForgeVerifiesWithTheKey(t *testing.T) {
+	key := []byte("ThisIsSecret")
+	v, err := cookiecodec.Forge("session", map[string]string{"name": "admin"}, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cookiecodec.Decode(v, cookiecodec.Options{Format: cookiecodec.Gorilla, Secrets: [][]byte{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Signature != cookiecodec.Valid || res.Values["name"] != "admin" {
+		t.Fatalf("forged cookie: signature %v, values %v", res.Signature, res.Values)
+	}
+	res, _ = cookiecodec.Decode(v, cookiecodec.Options{Format: cookiecodec.Gorilla, Secrets: [][]byte{[]byte("another key")}})
+	if res == nil || res.Signature != cookiecodec.Invalid {
+		t.Fatalf("forged cookie verified under another key: %+v", res)
+	}
+}
+
+func TestForgeEncryptedNeedsBlockKey(t *testing.T) {
+	key := []byte("a secret of some length, for tests")
+	block, err := cookiecodec.DeriveBlockKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(block) != 32 {
+		t.Fatalf("block key is %d bytes, want 32", len(block))
+	}
+	v, err := cookiecodec.Forge("session", map[string]string{"name": "Jay"}, key, block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cookiecodec.Decode(v, cookiecodec.Options{Format: cookiecodec.Gorilla, Secrets: [][]byte{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Encrypted || res.Values != nil {
+		t.Fatalf("without the block key: encrypted=%v values=%v", res.Encrypted, res.Values)
+	}
+	res, err = cookiecodec.Decode(v, cookiecodec.Options{Format: cookiecodec.Gorilla, Secrets: [][]byte{key}, BlockKeys: [][]byte{block}})
+	if err != nil || res.Values["name"] != "Jay" {
+		t.Fatalf("with the block key: %v, %v", res, err)
+	}
+	again, _ := cookiecodec.DeriveBlockKey(key)
+	other, _ := cookiecodec.DeriveBlockKey([]byte("another secret"))
+	if string(again) != string(block) || string(other) == string(block) {
+		t.Fatal("DeriveBlockKey is not a deterministic function of the secret")
+	}
+	if _, err := cookiecodec.DeriveBlockKey(nil); err == nil {
+		t.Fatal("DeriveBlockKey(nil) succeeded")
+	}
+}
+
+func TestTamperBreaksTheSignature(t *testing.T) {
+	key := []byte("ThisIsSecret")
+	v, err := cookiecodec.Forge("session", map[string]string{"name": "Jay", "email": "kpatel@codingdojo.com"}, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, what, err := cookiecodec.Tamper(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad == v || what == "" {
+		t.Fatalf("Tamper changed nothing: %q", what)
+	}
+	res, _ := cookiecodec.Decode(bad, cookiecodec.Options{Format: cookiecodec.Gorilla, Secrets: [][]byte{key}})
+	if res == nil || res.Signature != cookiecodec.Invalid {
+		t.Fatalf("tampered cookie: %+v", res)
+	}
+	for _, in := range []string{"", "!!!", "YWJj"} {
+		if _, _, err := cookiecodec.Tamper(in); err == nil {
+			t.Errorf("Tamper(%q) succeeded", in)
+		}
+	}
+}
