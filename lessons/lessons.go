@@ -52,6 +52,10 @@ type Lesson struct {
 	Order int
 	// Stage names the server stage the lesson runs against.
 	Stage string
+	// Storage names where the server keeps sessions during the lesson
+	// (signed, encrypted or server); "" means the lesson does not care and
+	// the tutor uses signed cookies, as the lesson's Flask app does.
+	Storage string
 	// Title is a short title, shown as "Stage N: Title".
 	Title string
 	// Request is the request the lesson's exchange starts with; redirects
@@ -117,15 +121,16 @@ func Load(fsys fs.FS) ([]Lesson, error) {
 		ls = append(ls, l)
 	}
 	slices.SortFunc(ls, func(a, b Lesson) int { return a.Order - b.Order })
-	stages := make(map[string]string)
+	stages := make(map[[2]string]string)
 	for i, l := range ls {
 		if l.Order != i+1 {
 			return nil, fmt.Errorf("lessons: %s: order %d, want %d (orders must run 1..%d without gaps or repeats)", l.File, l.Order, i+1, len(ls))
 		}
-		if other, ok := stages[l.Stage]; ok {
-			return nil, fmt.Errorf("lessons: %s: stage %q is already taught by %s", l.File, l.Stage, other)
+		setup := [2]string{l.Stage, l.Storage}
+		if other, ok := stages[setup]; ok {
+			return nil, fmt.Errorf("lessons: %s: stage %q with storage %q is already taught by %s", l.File, l.Stage, l.Storage, other)
 		}
-		stages[l.Stage] = l.File
+		stages[setup] = l.File
 	}
 	return ls, nil
 }
@@ -164,6 +169,11 @@ func Parse(name string, b []byte) (Lesson, error) {
 			l.Order = n
 		case "stage":
 			l.Stage = v
+		case "storage":
+			if v == "" {
+				return fail("storage: want a storage name, such as signed, encrypted or server")
+			}
+			l.Storage = v
 		case "title":
 			l.Title = v
 		case "request":
@@ -174,7 +184,7 @@ func Parse(name string, b []byte) (Lesson, error) {
 			}
 			l.Request = Request{Method: method, Path: target}
 		default:
-			return fail("front matter: unknown key %q (want order, stage, title, request)", k)
+			return fail("front matter: unknown key %q (want order, stage, storage, title, request)", k)
 		}
 	}
 	for _, k := range []string{"order", "stage", "title", "request"} {
