@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/sessions"
+
+	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // user is what user.html shows.
@@ -27,11 +29,14 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 
 // createUser answers POST /users with the current stage's handler.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	if s.Stage() == StageHardcoded {
+	switch s.Stage() {
+	case StageHardcoded:
 		s.createUserHardcoded(w, r)
-		return
+	case StageGrow:
+		s.createUserGrow(w, r)
+	default:
+		s.createUserSession(w, r)
 	}
-	s.createUserSession(w, r)
 }
 
 // showUser answers GET /show with the current stage's handler.
@@ -41,9 +46,31 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request) {
 		s.showUserHardcoded(w, r)
 	case StageSession:
 		s.showUserSession(w, r)
+	case StageGrow:
+		s.showUserGrow(w, r)
 	default:
 		s.showUserTemplate(w, r)
 	}
+}
+
+// logout answers POST /logout: it ends the session. A cookie session ends
+// when its cookie is expired; a database session also loses its row.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if s.Stage() != StageHardcoded {
+		sess, ok := s.session(w, r)
+		if !ok {
+			return
+		}
+		clear(sess.Values)
+		opts := *sess.Options
+		opts.MaxAge = -1
+		sess.Options = &opts
+		if err := s.saveSession(w, r, sess); err != nil {
+			s.sessionError(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/", http.StatusFound)
 }
 
 // readForm parses the posted form and returns its name and email. On any
@@ -88,6 +115,22 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (name, email s
 	return values[0], values[1], true
 }
 
+// readNote returns the form's optional note, for the grow stage. readForm
+// must have parsed the form. Line breaks and tabs are allowed; other control
+// characters are refused with a 400 page.
+func (s *Server) readNote(w http.ResponseWriter, r *http.Request) (string, bool) {
+	v := strings.TrimSpace(r.PostForm.Get("note"))
+	switch {
+	case !utf8.ValidString(v):
+		s.fail(w, r, http.StatusBadRequest, `The "note" field is not valid UTF-8 text.`)
+		return "", false
+	case strings.IndexFunc(v, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' }) >= 0:
+		s.fail(w, r, http.StatusBadRequest, `The "note" field contains control characters.`)
+		return "", false
+	}
+	return v, true
+}
+
 // missing reports whether sess lacks name or email, and if so writes a page
 // that says which and links back to the form. Flask's session['name'] would
 // raise KeyError here and answer 500; formtest explains instead.
@@ -116,8 +159,22 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 		s.fail(w, r, http.StatusRequestEntityTooLarge, "Not saved: "+err.Error()+". Send shorter values.")
 		return
 	}
+	if _, down := errors.AsType[*sessionstore.UnavailableError](err); down {
+		s.unavailable(w, r, err)
+		return
+	}
 	s.log.Error("save session", "err", err)
 	s.fail(w, r, http.StatusInternalServerError, "The session could not be saved.")
+}
+
+// unavailable answers a request whose session database did not answer:
+// 503, a line in the log, and a page that says to try again. Nothing the
+// visitor had is lost: the session stays in the database for when it is
+// back.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("session store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", "5")
+	s.fail(w, r, http.StatusServiceUnavailable, "The session database is not answering right now ("+err.Error()+"). Nothing was lost: try again in a few seconds.")
 }
 
 // crossOrigin answers a POST that came from another site's page.

@@ -1,22 +1,36 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/formtest/formtest/server/cookiecodec"
+	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // DecodeOptions returns the cookiecodec options that verify this server's
-// session cookies: its cookie name and every key it accepts.
+// session cookies as it keeps them now: its cookie name, every key it
+// accepts and, when sessions are encrypted, the block keys.
 func (s *Server) DecodeOptions() cookiecodec.Options {
-	return cookiecodec.Options{Format: cookiecodec.Gorilla, Name: CookieName, Secrets: s.keys, MaxAge: s.maxAge}
+	opts := cookiecodec.Options{Format: cookiecodec.Gorilla, Name: CookieName, Secrets: s.keys, MaxAge: s.maxAge}
+	if s.Storage() == StorageEncrypted {
+		opts.BlockKeys = s.blockKeys
+	}
+	return opts
 }
 
 // inspectSession fills in e's view of the session: why an incoming cookie
 // was rejected, and the session as a client would decode it from the
-// Set-Cookie the server sent (or else from the cookie it accepted).
-func (s *Server) inspectSession(e *Exchange, r *http.Request) {
+// Set-Cookie the server sent (or else from the cookie it accepted). When
+// the session lives in a database, it also reads the row the cookie's id
+// points to.
+func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Request) {
 	opts := s.DecodeOptions()
+	opts.BlockKeys = nil
+	if e.Storage == StorageEncrypted {
+		opts.BlockKeys = s.blockKeys
+	}
 	if c, err := r.Cookie(CookieName); err == nil {
 		e.IncomingCookie = c.Value
 		res, err := cookiecodec.Decode(c.Value, opts)
@@ -29,6 +43,14 @@ func (s *Server) inspectSession(e *Exchange, r *http.Request) {
 			e.Rejected = "unverified: " + res.Reason
 		case res.Expired:
 			e.Rejected = "expired: issued " + res.IssuedAt.Format("2006-01-02 15:04:05 UTC")
+		case res.SessionID != "":
+			e.SessionID, e.SessionSource = res.SessionID, "cookie"
+		case e.Storage == StorageServer:
+			e.Rejected = "not a session id: the cookie holds a whole session, but sessions are kept in the database now"
+		case e.Storage == StorageEncrypted && !res.Encrypted:
+			e.Rejected = "not encrypted: the cookie is only signed, but sessions are encrypted now"
+		case res.PayloadError != "":
+			e.Rejected = "unreadable: " + res.PayloadError
 		default:
 			e.Session, e.SessionSource = res.Values, "cookie"
 		}
@@ -38,12 +60,29 @@ func (s *Server) inspectSession(e *Exchange, r *http.Request) {
 		if err != nil || c.Name != CookieName {
 			continue
 		}
-		e.Session, e.SessionSource = nil, ""
+		e.Session, e.SessionSource, e.SessionID = nil, "", ""
 		if c.MaxAge < 0 || c.Value == "" {
 			continue // the session was deleted
 		}
 		if res, err := cookiecodec.Decode(c.Value, opts); err == nil {
-			e.Session, e.SessionSource = res.Values, "set-cookie"
+			e.Session, e.SessionID, e.SessionSource = res.Values, res.SessionID, "set-cookie"
+		}
+	}
+	if e.SessionID == "" || s.stores.server == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	stored, err := s.StoredSession(ctx, e.SessionID)
+	switch {
+	case err != nil:
+		e.Notes = append(e.Notes, "could not read the session's row: "+err.Error())
+	case stored == nil && e.SessionSource == "cookie" && e.Status != http.StatusServiceUnavailable:
+		e.Rejected = "unknown session id: " + sessionstore.ErrUnknownID.Error()
+	default:
+		e.Stored = stored
+		if stored != nil {
+			e.Session = stored.Values
 		}
 	}
 }

@@ -54,10 +54,20 @@ type Exchange struct {
 	Rejected string
 	// Session is the session decoded from the Set-Cookie the server sent, as
 	// a client would read it, or, when none was sent, from the accepted
-	// incoming cookie. Nil when there was neither.
+	// incoming cookie; for a session kept in a database, the values of the
+	// row its id points to. Nil when there was neither.
 	Session map[string]any
 	// SessionSource says where Session came from: "set-cookie", "cookie" or "".
 	SessionSource string
+	// Storage is where the server kept sessions for this exchange.
+	Storage Storage
+	// SessionID is the session id the cookie carries when the session lives
+	// in a database (Storage is StorageServer); "" otherwise.
+	SessionID string
+	// Stored is the database row SessionID points to, as it was after the
+	// response; nil when there is none.
+	Stored *StoredSession
+
 	// Notes are remarks the handlers made while answering, such as the form
 	// values the hardcoded stage logs, or a missing session key.
 	Notes []string
@@ -177,9 +187,10 @@ func (t *teeBody) Read(p []byte) (int, error) {
 type notesKey struct{}
 
 type notes struct {
-	mu    sync.Mutex
-	lines []string
-	stage Stage
+	mu      sync.Mutex
+	lines   []string
+	stage   Stage
+	storage Storage
 }
 
 // note records a remark about the current request when it is observed, and
@@ -201,7 +212,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
-		n := &notes{stage: s.Stage()}
+		n := &notes{stage: s.Stage(), storage: s.Storage()}
 		rec := &recorder{ResponseWriter: w}
 		var tee *teeBody
 		if r.Body != nil && r.Body != http.NoBody {
@@ -216,6 +227,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			Start:          start,
 			Duration:       time.Since(start),
 			Stage:          n.stage,
+			Storage:        n.storage,
 			Method:         r.Method,
 			Target:         r.RequestURI,
 			Proto:          r.Proto,
@@ -239,7 +251,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		n.mu.Lock()
 		e.Notes = n.lines
 		n.mu.Unlock()
-		s.inspectSession(&e, r)
+		s.inspectSession(r.Context(), &e, r)
 		s.hub.publish(e)
 	})
 }

@@ -13,7 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gorilla/sessions"
+	"github.com/formtest/formtest/server/cookiecodec"
+	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // CookieName is the name of the session cookie, as in Flask.
@@ -40,19 +41,28 @@ type Config struct {
 	MaxAge time.Duration
 	// Logger receives server errors; nil discards them.
 	Logger *slog.Logger
+	// Storage is where sessions are kept to begin with; "" means
+	// StorageSigned, or StorageServer when Backend is set.
+	Storage Storage
+	// Backend is the session database for StorageServer; nil means the
+	// server can keep sessions only in cookies. The Server does not close it.
+	Backend sessionstore.Backend
 }
 
 // Server is the form_test app. Its zero value is not usable; call New.
 type Server struct {
-	store   *sessions.CookieStore
+	stores  *stores
+	storage atomic.Value // Storage
 	keys    [][]byte
-	maxAge  time.Duration
-	stage   atomic.Value // Stage
-	pages   *template.Template
-	hub     hub
-	handler http.Handler
-	log     *slog.Logger
-	buffers sync.Pool // of *bytes.Buffer, reused by renderStatus
+	// blockKeys are the AES keys derived from keys, for StorageEncrypted.
+	blockKeys [][]byte
+	maxAge    time.Duration
+	stage     atomic.Value // Stage
+	pages     *template.Template
+	hub       hub
+	handler   http.Handler
+	log       *slog.Logger
+	buffers   sync.Pool // of *bytes.Buffer, reused by renderStatus
 }
 
 // New returns a Server configured by cfg.
@@ -79,8 +89,25 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 30 * 24 * time.Hour
 	}
+	storage := cfg.Storage
+	if storage == "" {
+		storage = StorageSigned
+		if cfg.Backend != nil {
+			storage = StorageServer
+		}
+	}
+	if _, err := ParseStorage(string(storage)); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if storage == StorageServer && cfg.Backend == nil {
+		return nil, errors.New("server: server-side sessions need a session database (Config.Backend)")
+	}
+	st2, err := newStores(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
-		store:  newStore(cfg),
+		stores: st2,
 		maxAge: cfg.MaxAge,
 		keys:   cfg.Keys,
 		pages:  pages,
@@ -89,7 +116,15 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	for _, k := range cfg.Keys {
+		b, err := cookiecodec.DeriveBlockKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.blockKeys = append(s.blockKeys, b)
+	}
 	s.stage.Store(st)
+	s.storage.Store(storage)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -111,6 +146,31 @@ func (s *Server) SetStage(st Stage) error {
 	}
 	s.stage.Store(st)
 	return nil
+}
+
+// Storage returns where sessions are kept now.
+func (s *Server) Storage() Storage { return s.storage.Load().(Storage) }
+
+// SetStorage switches where sessions are kept from now on. Cookies issued
+// under another storage no longer verify and count as no session, as when
+// a real site changes its session setup. StorageServer needs a Backend.
+func (s *Server) SetStorage(st Storage) error {
+	if _, err := ParseStorage(string(st)); err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	if st == StorageServer && s.stores.server == nil {
+		return errors.New("server: no session database to keep sessions in (start with a server-side store, such as --store sqlite:sessions.db)")
+	}
+	s.storage.Store(st)
+	return nil
+}
+
+// Backend returns the session database, or nil when there is none.
+func (s *Server) Backend() sessionstore.Backend {
+	if s.stores.server == nil {
+		return nil
+	}
+	return s.stores.server.Backend()
 }
 
 // Subscribe starts delivering exchanges to a new Subscription whose channel
@@ -139,6 +199,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("POST /users", s.createUser)
 	mux.HandleFunc("GET /show", s.showUser)
+	mux.HandleFunc("POST /logout", s.logout)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))

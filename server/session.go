@@ -1,13 +1,15 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+
+	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // LessonKey is the secret key of the lesson's Flask app. It is printed in a
@@ -22,59 +24,92 @@ func (e errCookieTooLarge) Error() string {
 	return fmt.Sprintf("the session would not fit in a cookie: it encodes to %d bytes, and browsers drop a cookie over %d bytes without a word", e.size, maxCookieBytes)
 }
 
-func newStore(cfg Config) *sessions.CookieStore {
-	pairs := make([][]byte, 0, 2*len(cfg.Keys))
-	for _, k := range cfg.Keys {
-		pairs = append(pairs, k, nil) // hash key, no block key: signed, not encrypted
+// stores holds the session stores a Server can switch between.
+type stores struct {
+	signed    *sessions.CookieStore
+	encrypted *sessions.CookieStore
+	server    *sessionstore.Store // nil without a database
+}
+
+func newStores(cfg Config) (*stores, error) {
+	opts := cookieOptions(cfg)
+	st := &stores{signed: newSignedStore(cfg.Keys)}
+	enc, err := newEncryptedStore(cfg.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
-	store := sessions.NewCookieStore(pairs...)
-	maxAge := cfg.MaxAge
-	// gorilla's defaults since v1.3 are SameSite=None and Secure. A Secure
-	// cookie set over plain http://127.0.0.1 is dropped by browsers that do
-	// not treat localhost as a secure context (Safari), so the lesson would
-	// silently lose its session. Set each attribute on purpose instead: HttpOnly so page scripts cannot read the session,
-	// SameSite=Lax so other sites cannot post with it, and Secure only when
-	// the server really speaks TLS, so the lesson works on plain http.
-	store.Options = &sessions.Options{
-		Path:     "/",
-		MaxAge:   int(maxAge / time.Second),
-		HttpOnly: true,
-		Secure:   cfg.Secure,
-		SameSite: http.SameSiteLaxMode,
-	}
-	store.MaxAge(store.Options.MaxAge)
-	// Cookie size is checked against the browser's limit in saveSession, on
-	// name and value together, before anything is sent.
-	for _, c := range store.Codecs {
-		if sc, ok := c.(*securecookie.SecureCookie); ok {
-			sc.MaxLength(0)
+	st.encrypted = enc
+	for _, cs := range []*sessions.CookieStore{st.signed, st.encrypted} {
+		o := *opts
+		cs.Options = &o
+		cs.MaxAge(o.MaxAge)
+		// Cookie size is checked against the browser's limit in
+		// saveSession, on name and value together, before anything is sent.
+		for _, c := range cs.Codecs {
+			if sc, ok := c.(*securecookie.SecureCookie); ok {
+				sc.MaxLength(0)
+			}
 		}
 	}
-	return store
+	if cfg.Backend != nil {
+		st.server = newServerStore(cfg.Backend, cfg.Keys)
+		o := *opts
+		st.server.Options = &o
+		for _, c := range st.server.Codecs {
+			if sc, ok := c.(*securecookie.SecureCookie); ok {
+				sc.MaxAge(o.MaxAge)
+			}
+		}
+	}
+	return st, nil
+}
+
+// get returns the store for storage st.
+func (s *stores) get(st Storage) sessions.Store {
+	switch st {
+	case StorageEncrypted:
+		return s.encrypted
+	case StorageServer:
+		if s.server != nil {
+			return s.server
+		}
+	}
+	return s.signed
 }
 
 // session returns the request's session. A cookie that does not verify, has
 // expired or cannot be decoded counts as no session: the visitor gets a new,
-// empty one, and the observer is told why.
-func (s *Server) session(r *http.Request) *sessions.Session {
+// empty one, and the observer is told why. When the session database does
+// not answer, session writes a 503 page and returns ok=false.
+func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions.Session, ok bool) {
+	store := s.stores.get(s.Storage())
 	if c, err := r.Cookie(CookieName); err == nil && len(c.Name)+len(c.Value) > maxCookieBytes {
 		// No browser would have sent this; do not spend work decoding it.
-		sess := sessions.NewSession(s.store, CookieName)
-		opts := *s.store.Options
-		sess.Options = &opts
-		return sess
+		sess, _ = store.New(&http.Request{Header: http.Header{}}, CookieName)
+		return sess, true
 	}
-	sess, err := s.store.Get(r, CookieName)
+	sess, err := store.Get(r, CookieName)
+	if _, down := errors.AsType[*sessionstore.UnavailableError](err); down {
+		s.unavailable(w, r, err)
+		return nil, false
+	}
 	if err != nil {
 		s.log.Debug("session cookie rejected", "err", err)
 	}
-	return sess
+	return sess, true
 }
 
-// saveSession writes sess as a Set-Cookie header. It refuses, without
-// writing anything, a session whose cookie a browser would drop.
-func (s *Server) saveSession(w http.ResponseWriter, sess *sessions.Session) error {
-	value, err := securecookie.EncodeMulti(sess.Name(), sess.Values, s.store.Codecs...)
+// saveSession writes sess, to its cookie or to the database. It refuses,
+// without writing anything, a session whose cookie a browser would drop.
+func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessions.Session) error {
+	cs, ok := sess.Store().(*sessions.CookieStore)
+	if !ok {
+		if err := sess.Save(r, w); err != nil {
+			return fmt.Errorf("save session: %w", err)
+		}
+		return nil
+	}
+	value, err := securecookie.EncodeMulti(sess.Name(), sess.Values, cs.Codecs...)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
@@ -85,7 +120,42 @@ func (s *Server) saveSession(w http.ResponseWriter, sess *sessions.Session) erro
 	return nil
 }
 
+// StoredSession is a server-side session as its database holds it.
+type StoredSession struct {
+	// Row is the row (or Redis key) itself.
+	Row sessionstore.Row
+	// Values are the row's values, decoded.
+	Values map[string]any
+}
+
+// StoredSession returns the database row for session id, or nil when there
+// is none. It fails when the server has no session database or the
+// database does not answer.
+func (s *Server) StoredSession(ctx context.Context, id string) (*StoredSession, error) {
+	if s.stores.server == nil {
+		return nil, errors.New("server: no session database (start serve with --store)")
+	}
+	row, ok, err := s.stores.server.Backend().Row(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	out := &StoredSession{Row: row}
+	if vals, err := sessionstore.DecodeValues(row.Data); err == nil {
+		out.Values = make(map[string]any, len(vals))
+		for k, v := range vals {
+			out.Values[fmt.Sprint(k)] = v
+		}
+	}
+	return out, nil
+}
+
 func isTooLarge(err error) bool {
-	var e errCookieTooLarge
-	return errors.As(err, &e)
+	if _, ok := errors.AsType[errCookieTooLarge](err); ok {
+		return true
+	}
+	_, ok := errors.AsType[*sessionstore.TooLargeError](err)
+	return ok
 }

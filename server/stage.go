@@ -9,7 +9,7 @@ import (
 // GET /show with a different handler, as the lesson's Flask code changes.
 type Stage string
 
-// The lesson's three stages, in teaching order.
+// The lesson's stages, in teaching order.
 const (
 	// StageHardcoded renders /show with values written into the handler and
 	// keeps no session: POST /users reads the form, logs it and forgets it.
@@ -20,11 +20,15 @@ const (
 	// StageTemplate stores the form in the session; the /show handler passes
 	// the session itself and the template reads it.
 	StageTemplate Stage = "template"
+	// StageGrow is stage 3 with a session that grows: every post also adds
+	// its note to a list in the session, until the session no longer fits
+	// in a cookie. It teaches keeping only what a session needs.
+	StageGrow Stage = "grow"
 )
 
 // Stages returns the stages in teaching order.
 func Stages() []Stage {
-	return []Stage{StageHardcoded, StageSession, StageTemplate}
+	return []Stage{StageHardcoded, StageSession, StageTemplate, StageGrow}
 }
 
 // ParseStage returns the stage named s, accepting any letter case.
@@ -34,7 +38,7 @@ func ParseStage(s string) (Stage, error) {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("unknown stage %q (want one of: hardcoded, session, template)", s)
+	return "", fmt.Errorf("unknown stage %q (want one of: hardcoded, session, template, grow)", s)
 }
 
 // String returns the stage's name.

@@ -32,10 +32,13 @@ func (s *Server) createUserSession(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sess := s.session(r)
+	sess, ok := s.session(w, r)
+	if !ok {
+		return
+	}
 	sess.Values["name"] = name
 	sess.Values["email"] = email
-	if err := s.saveSession(w, sess); err != nil {
+	if err := s.saveSession(w, r, sess); err != nil {
 		s.sessionError(w, r, err)
 		return
 	}
@@ -45,7 +48,10 @@ func (s *Server) createUserSession(w http.ResponseWriter, r *http.Request) {
 // showUserSession is stage 2's GET /show: the handler reads the session and
 // passes the values to the template.
 func (s *Server) showUserSession(w http.ResponseWriter, r *http.Request) {
-	sess := s.session(r)
+	sess, ok := s.session(w, r)
+	if !ok {
+		return
+	}
 	name, _ := sess.Values["name"].(string)
 	email, _ := sess.Values["email"].(string)
 	if s.missing(w, r, sess) {
@@ -57,9 +63,48 @@ func (s *Server) showUserSession(w http.ResponseWriter, r *http.Request) {
 // showUserTemplate is stage 3's GET /show: the handler passes the session
 // itself, and the template reads name and email out of it.
 func (s *Server) showUserTemplate(w http.ResponseWriter, r *http.Request) {
-	sess := s.session(r)
-	if s.missing(w, r, sess) {
+	sess, ok := s.session(w, r)
+	if !ok || s.missing(w, r, sess) {
 		return
 	}
 	s.render(w, r, "user_session.html", sess)
+}
+
+// createUserGrow is the grow stage's POST /users: like stage 3, and each
+// post also appends its note to a list kept in the session. The session
+// grows with every visit, and so does the cookie that carries it.
+func (s *Server) createUserGrow(w http.ResponseWriter, r *http.Request) {
+	name, email, ok := s.readForm(w, r)
+	if !ok {
+		return
+	}
+	note, ok := s.readNote(w, r)
+	if !ok {
+		return
+	}
+	sess, ok := s.session(w, r)
+	if !ok {
+		return
+	}
+	sess.Values["name"] = name
+	sess.Values["email"] = email
+	if note != "" {
+		notes, _ := sess.Values["notes"].([]string)
+		sess.Values["notes"] = append(notes, note)
+	}
+	if err := s.saveSession(w, r, sess); err != nil {
+		s.sessionError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/show", http.StatusFound)
+}
+
+// showUserGrow is the grow stage's GET /show: the user and every note the
+// session has collected.
+func (s *Server) showUserGrow(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.session(w, r)
+	if !ok || s.missing(w, r, sess) {
+		return
+	}
+	s.render(w, r, "user_notes.html", sess)
 }

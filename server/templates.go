@@ -20,6 +20,11 @@ var pageFiles embed.FS
 //go:embed stages.go
 var stagesSource string
 
+// storageSource is the source of storage.go, for the same reason.
+//
+//go:embed storage.go
+var storageSource string
+
 // Pages parses the server's embedded HTML pages: index.html, user.html,
 // user_session.html, missing.html and error.html. The baseline server uses
 // them so that benchmarks compare like with like.
@@ -44,13 +49,38 @@ func StageCode(st Stage) (string, error) {
 		funcs = []string{"createUserSession", "showUserSession"}
 	case StageTemplate:
 		funcs = []string{"createUserSession", "showUserTemplate"}
+	case StageGrow:
+		funcs = []string{"createUserGrow", "showUserGrow"}
 	default:
 		return "", fmt.Errorf("server: no code for stage %q", st)
 	}
+	return funcSource("stages.go", stagesSource, funcs)
+}
+
+// StorageCode returns the Go source of the function that builds the
+// session store for storage st, doc comment included, exactly as compiled.
+func StorageCode(st Storage) (string, error) {
+	var funcs []string
+	switch st {
+	case StorageSigned:
+		funcs = []string{"newSignedStore"}
+	case StorageEncrypted:
+		funcs = []string{"newEncryptedStore"}
+	case StorageServer:
+		funcs = []string{"newServerStore"}
+	default:
+		return "", fmt.Errorf("server: no code for storage %q", st)
+	}
+	return funcSource("storage.go", storageSource, funcs)
+}
+
+// funcSource returns the named functions of a Go file, with their doc
+// comments, separated by blank lines.
+func funcSource(file, src string, funcs []string) (string, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "stages.go", stagesSource, parser.ParseComments)
+	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
 	if err != nil {
-		return "", fmt.Errorf("server: parse stages.go: %w", err)
+		return "", fmt.Errorf("server: parse %s: %w", file, err)
 	}
 	decls := make(map[string]*ast.FuncDecl)
 	for _, d := range f.Decls {
@@ -62,7 +92,7 @@ func StageCode(st Stage) (string, error) {
 	for i, name := range funcs {
 		fd, ok := decls[name]
 		if !ok {
-			return "", fmt.Errorf("server: stages.go has no func %s", name)
+			return "", fmt.Errorf("server: %s has no func %s", file, name)
 		}
 		start := fd.Pos()
 		if fd.Doc != nil {
@@ -71,7 +101,7 @@ func StageCode(st Stage) (string, error) {
 		if i > 0 {
 			out += "\n"
 		}
-		out += stagesSource[fset.Position(start).Offset:fset.Position(fd.End()).Offset] + "\n"
+		out += src[fset.Position(start).Offset:fset.Position(fd.End()).Offset] + "\n"
 	}
 	return out, nil
 }

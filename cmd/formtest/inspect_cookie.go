@@ -23,6 +23,7 @@ type inspectOptions struct {
 	Secrets   []string // --secret, in order
 	EnvSecret string   // FORMTEST_SECRET, used when no --secret is given
 	BlockKeys []string // --block-key
+	Encrypted bool     // --encrypted: derive block keys from the secrets, as serve --encrypt does
 	Name      string   // --name
 	NameSet   bool     // whether --name was given
 	Salt      string
@@ -115,6 +116,7 @@ unusable, or the command was misused.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "key to verify with (repeatable, for key rotation; hex:... or base64:... for binary keys; default $FORMTEST_SECRET)")
 	f.StringArrayVar(&opts.BlockKeys, "block-key", nil, "gorilla AES block key (16, 24 or 32 bytes) to decrypt with (repeatable)")
+	f.BoolVar(&opts.Encrypted, "encrypted", false, "decrypt with the block key formtest serve --encrypt derives from each --secret")
 	f.StringVar(&opts.Name, "name", "session", "cookie name: signed into gorilla MACs, and picks the cookie from a Cookie header")
 	f.StringVar(&opts.Salt, "salt", cookiecodec.DefaultSalt, "Flask signing salt")
 	f.StringVar(&opts.Format, "format", "auto", "cookie format: auto, gorilla or flask")
@@ -251,6 +253,18 @@ func decodeOptions(opts *inspectOptions) (cookiecodec.Options, error) {
 			return d, usageErrorf("--block-key: an AES key is 16, 24 or 32 bytes, not %d (write binary keys as hex:... or base64:...)", n)
 		}
 		d.BlockKeys = append(d.BlockKeys, k)
+	}
+	if opts.Encrypted {
+		if len(d.Secrets) == 0 {
+			return d, usageErrorf("--encrypted derives the block key from the secret: give it with --secret or FORMTEST_SECRET")
+		}
+		for _, k := range d.Secrets {
+			b, err := cookiecodec.DeriveBlockKey(k)
+			if err != nil {
+				return d, usageErrorf("--encrypted: %v", err)
+			}
+			d.BlockKeys = append(d.BlockKeys, b)
+		}
 	}
 	switch {
 	case opts.MaxAge < 0:

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/cookiecodec"
+	"github.com/formtest/formtest/server/sessionstore"
 	"github.com/spf13/cobra"
 )
 
@@ -30,6 +33,8 @@ type serveOptions struct {
 	SecretFile string   // --secret-file: one key a line
 	EnvSecret  string   // FORMTEST_SECRET, used when no flag gives a key
 	Quiet      bool
+	Encrypt    bool   // --encrypt: encrypt cookie sessions too
+	Store      string // --store: cookie, sqlite:PATH or redis://HOST:PORT/DB
 
 	Out    io.Writer
 	ErrOut io.Writer
@@ -52,6 +57,14 @@ was rejected. --stage picks how much of the lesson the app has reached:
   hardcoded  /show shows fixed values; POST /users keeps nothing
   session    POST /users stores the form in the session; /show reads it
   template   as session, but the template reads the session itself
+  grow       as template, and each post adds its note to a list in the
+             session, until the session no longer fits in a cookie
+
+Sessions live in the cookie, signed (the lesson's way), unless --store puts
+them in a database (sqlite:PATH, created on first use, or a Redis URL that
+several serve instances can share); the cookie then carries only a signed
+random id. --encrypt encrypts cookie sessions with an AES-256 key derived
+from the secret, so the browser carries values it cannot read.
 
 On a loopback address the lesson's own key ("ThisIsSecret") is the default.
 It is public, so anywhere else serve needs a key of at least 32 bytes, from
@@ -60,7 +73,10 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
 		Example: `  formtest serve
   formtest serve --stage hardcoded --addr 127.0.0.1:8080
   formtest serve --addr :5000 --secret "hex:$(openssl rand -hex 32)"
-  formtest serve --secret "$NEW_KEY" --secret "$OLD_KEY"   # rotate: new signs, both verify`,
+  formtest serve --secret "$NEW_KEY" --secret "$OLD_KEY"   # rotate: new signs, both verify
+  formtest serve --encrypt
+  formtest serve --store sqlite:sessions.db
+  formtest serve --store redis://127.0.0.1:6379/0`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out = cmd.OutOrStdout()
@@ -74,10 +90,12 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:5000", "address to listen on; port 0 picks a free one")
-	f.StringVar(&opts.Stage, "stage", string(server.StageTemplate), "lesson stage: hardcoded, session or template")
+	f.StringVar(&opts.Stage, "stage", string(server.StageTemplate), "lesson stage: hardcoded, session, template or grow")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "session key (repeatable: the first signs, all verify)")
 	f.StringVar(&opts.SecretFile, "secret-file", "", "file of session keys, one a line (the first signs)")
 	f.BoolVar(&opts.Quiet, "quiet", false, "do not log exchanges")
+	f.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt cookie sessions (AES-256, key derived from the secret)")
+	f.StringVar(&opts.Store, "store", "cookie", "where sessions live: cookie, sqlite:`PATH` or redis://HOST:PORT/DB")
 	return cmd
 }
 
@@ -96,7 +114,15 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Keys: keys, Stage: stage})
+	storage, backend, err := openStore(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if backend != nil {
+		defer backend.Close()
+	}
+	logger := slog.New(slog.NewTextHandler(opts.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := server.New(server.Config{Keys: keys, Stage: stage, Storage: storage, Backend: backend, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -107,6 +133,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	}
 	fmt.Fprintf(opts.ErrOut, "formtest serve: listening on %s (stage %s)\n", bg.url, stage)
 	fmt.Fprintf(opts.ErrOut, "formtest serve: %s\n", describeKeys(keys, source))
+	fmt.Fprintf(opts.ErrOut, "formtest serve: %s\n", describeStore(storage, backend, opts.Store))
 	if !opts.Quiet {
 		sub := srv.Subscribe(256)
 		logged := make(chan struct{})
@@ -159,6 +186,52 @@ func (bg *background) shutdown(ctx context.Context, grace time.Duration) error {
 		return fmt.Errorf("shut down %s: %w", bg.url, err)
 	}
 	return nil
+}
+
+// openStore returns where sessions will live, and the database for
+// server-side sessions (nil for cookie sessions).
+func openStore(ctx context.Context, opts *serveOptions) (server.Storage, sessionstore.Backend, error) {
+	spec := strings.TrimSpace(opts.Store)
+	if spec == "" || spec == "cookie" {
+		if opts.Encrypt {
+			return server.StorageEncrypted, nil, nil
+		}
+		return server.StorageSigned, nil, nil
+	}
+	if opts.Encrypt {
+		return "", nil, usageErrorf("--encrypt applies to cookie sessions; with --store %s the cookie carries only a random id and the values stay in the database", spec)
+	}
+	if !strings.HasPrefix(spec, "sqlite:") && !strings.HasPrefix(spec, "redis://") && !strings.HasPrefix(spec, "rediss://") {
+		return "", nil, usageErrorf("--store %q: want cookie, sqlite:PATH or redis://HOST:PORT/DB", spec)
+	}
+	if spec == "sqlite:" {
+		return "", nil, usageErrorf("--store sqlite: needs a file path, such as sqlite:sessions.db")
+	}
+	b, err := sessionstore.Open(ctx, spec)
+	if err != nil {
+		return "", nil, fmt.Errorf("--store %s: %w", redactURL(spec), err)
+	}
+	return server.StorageServer, b, nil
+}
+
+// describeStore says where sessions live, for the start-up message.
+func describeStore(st server.Storage, b sessionstore.Backend, spec string) string {
+	switch st {
+	case server.StorageEncrypted:
+		return "sessions live in the cookie, signed and encrypted (AES-256 key derived from the secret)"
+	case server.StorageServer:
+		return fmt.Sprintf("sessions live in %s (%s); the cookie carries only a signed session id", b.Kind(), redactURL(spec))
+	}
+	return "sessions live in the cookie, signed, not encrypted: anyone holding it can read the values"
+}
+
+// redactURL hides a password in a Redis URL, so that it is never printed.
+func redactURL(spec string) string {
+	u, err := url.Parse(spec)
+	if err != nil || u.User == nil {
+		return spec
+	}
+	return u.Redacted()
 }
 
 // keySource says where serve's keys came from, for the start-up message.
@@ -282,6 +355,9 @@ func formatExchange(e *server.Exchange) string {
 				fmt.Fprintf(&b, " %s=%q", k, strings.Join(v, ","))
 			}
 		}
+		if v := e.Form.Get("note"); v != "" {
+			fmt.Fprintf(&b, " note=(%d bytes)", len(v))
+		}
 		b.WriteString("\n")
 	}
 	if e.Rejected != "" {
@@ -290,10 +366,20 @@ func formatExchange(e *server.Exchange) string {
 	for _, sc := range e.SetCookies() {
 		fmt.Fprintf(&b, "    Set-Cookie: %s\n", cookiecodec.EscapeText(sc))
 	}
-	if e.Session != nil {
+	switch {
+	case e.SessionID != "":
+		where := "no row"
+		if e.Stored != nil {
+			where = e.Stored.Row.Where
+		}
+		fmt.Fprintf(&b, "    session id %s -> %s: %s\n", cookiecodec.EscapeText(e.SessionID), cookiecodec.EscapeText(where), cookiecodec.EscapeText(cookiecodec.MarshalValue(e.Session)))
+	case e.Session != nil:
 		from := "from the Set-Cookie above"
 		if e.SessionSource == "cookie" {
 			from = "from the request's cookie"
+		}
+		if e.Storage == server.StorageEncrypted {
+			from += ", decrypted with the server's key"
 		}
 		fmt.Fprintf(&b, "    session (%s): %s\n", from, cookiecodec.EscapeText(cookiecodec.MarshalValue(e.Session)))
 	}

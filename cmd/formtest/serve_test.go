@@ -212,6 +212,11 @@ func TestRunServeErrors(t *testing.T) {
 		{"bad host", serveOptions{Addr: "256.1.1.1:0", Stage: "template", Secrets: []string{strings.Repeat("k", 32)}}, exitUsage, "cannot listen on 256.1.1.1:0"},
 		{"bad stage", serveOptions{Addr: "127.0.0.1:0", Stage: "later"}, exitUsage, `unknown stage "later"`},
 		{"public address without a key", serveOptions{Addr: "0.0.0.0:0", Stage: "template"}, exitUsage, "openssl rand -hex 32"},
+		{"unknown store", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "postgres://db"}, exitUsage, "want cookie, sqlite:PATH or redis://HOST:PORT/DB"},
+		{"sqlite without a path", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:"}, exitUsage, "needs a file path"},
+		{"sqlite in a missing directory", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "s.db")}, exitFail, "no/such"},
+		{"redis not answering", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "redis://:hunter2@127.0.0.1:1/0"}, exitFail, "redis"},
+		{"encrypt with a database", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:x.db", Encrypt: true}, exitUsage, "--encrypt applies to cookie sessions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,6 +224,9 @@ func TestRunServeErrors(t *testing.T) {
 			err := runServe(t.Context(), &tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("runServe = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("the error prints the Redis password: %v", err)
 			}
 			code := exitFail
 			if e, ok := errors.AsType[*exitError](err); ok {
@@ -280,5 +288,70 @@ func TestExecute(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", tt.out, out.String())
 			}
 		})
+	}
+}
+
+func TestRunServeSQLiteSessionsSurviveARestart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sessions.db")
+	u, errOut, stop := startServe(t, &serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:" + db})
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(u+"/users", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	log := errOut.String()
+	for _, want := range []string{"sessions live in sqlite", "session id ", "sqlite table sessions", `"name":"Ada"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("no database file: %v", err)
+	}
+
+	u2, _, stop2 := startServe(t, &serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:" + db})
+	defer stop2()
+	old, _ := url.Parse(u)
+	req, _ := http.NewRequest(http.MethodGet, u2+"/show", nil)
+	for _, ck := range jar.Cookies(old) {
+		req.AddCookie(ck)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "ada@example.com") {
+		t.Fatalf("after a restart the session is gone: %s", b)
+	}
+}
+
+func TestRunServeEncrypt(t *testing.T) {
+	u, errOut, stop := startServe(t, &serveOptions{Addr: "127.0.0.1:0", Stage: "template", Encrypt: true})
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).PostForm(u+"/users", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	stop()
+	value := res.Cookies()[0].Value
+	var out bytes.Buffer
+	err = runInspectCookie(t.Context(), &inspectOptions{Arg: value, Name: "session", Format: "auto", Salt: "cookie-session", Out: &out, ErrOut: io.Discard})
+	if strings.Contains(out.String(), "ada@example.com") {
+		t.Errorf("inspect-cookie without the key read an encrypted cookie:\n%s", out.String())
+	}
+	out.Reset()
+	err = runInspectCookie(t.Context(), &inspectOptions{Arg: value, Secrets: []string{server.LessonKey}, Encrypted: true, Name: "session", Format: "auto", Salt: "cookie-session", Out: &out, ErrOut: io.Discard})
+	if err != nil || !strings.Contains(out.String(), "ada@example.com") {
+		t.Errorf("inspect-cookie --encrypted = %v:\n%s", err, out.String())
+	}
+	if log := errOut.String(); !strings.Contains(log, "signed and encrypted") || !strings.Contains(log, "decrypted with the server's key") {
+		t.Errorf("log:\n%s", log)
 	}
 }
