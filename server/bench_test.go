@@ -4,10 +4,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/formtest/formtest/server/baseline"
+	"github.com/formtest/formtest/server/internal/redistest"
+	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // BenchmarkRoutes measures each route of formtest's server, unobserved, next
@@ -115,6 +118,55 @@ func BenchmarkHTTP(b *testing.B) {
 					io.Copy(io.Discard, res.Body)
 					res.Body.Close()
 				}
+			})
+		})
+	}
+}
+
+// BenchmarkStores measures POST /users and GET /show with the session kept
+// in each place formtest can keep it: a signed cookie, an encrypted cookie,
+// a SQLite row and a Redis key (skipped without redis-server):
+//
+//	go test ./server -run '^$' -bench Stores -benchmem
+func BenchmarkStores(b *testing.B) {
+	key := [][]byte{[]byte(LessonKey)}
+	setups := []struct {
+		name    string
+		storage Storage
+		backend func(b *testing.B) sessionstore.Backend
+	}{
+		{"cookie_signed", StorageSigned, nil},
+		{"cookie_encrypted", StorageEncrypted, nil},
+		{"sqlite", StorageServer, func(b *testing.B) sessionstore.Backend {
+			db, err := sessionstore.Open(b.Context(), "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { db.Close() })
+			return db
+		}},
+		{"redis", StorageServer, func(b *testing.B) sessionstore.Backend { return openRedis(b, redistest.Start(b)) }},
+	}
+	for _, st := range setups {
+		b.Run(st.name, func(b *testing.B) {
+			cfg := Config{Keys: key, Stage: StageTemplate, Storage: st.storage}
+			if st.backend != nil {
+				cfg.Backend = st.backend(b)
+			}
+			s, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cookie := sessionCookie(b, s)
+			b.Run("POST_users", func(b *testing.B) {
+				benchRequest(b, s, func() *http.Request { return formRequest(lessonForm()) }, http.StatusFound)
+			})
+			b.Run("GET_show", func(b *testing.B) {
+				benchRequest(b, s, func() *http.Request {
+					r := httptest.NewRequest(http.MethodGet, "/show", nil)
+					r.AddCookie(cookie)
+					return r
+				}, http.StatusOK)
 			})
 		})
 	}
