@@ -1,0 +1,45 @@
+// Package sessionstore keeps session data on the server, as Django and most
+// frameworks do: the browser's cookie carries only a random session id,
+// signed, and the values live in a database row keyed by that id.
+//
+// A Backend is the database (SQLite through a pure-Go driver, or Redis);
+// Store wraps a Backend as a gorilla sessions.Store.
+package sessionstore
+
+import (
+	"context"
+	"time"
+)
+
+// Backend keeps serialized sessions by id. Implementations are safe for
+// concurrent use. Every method that fails because the database cannot be
+// reached, is locked or returns an error wraps it in a *UnavailableError,
+// so that callers can answer 503 and try again on the next request.
+type Backend interface {
+	// Kind names the backend: "sqlite" or "redis".
+	Kind() string
+	// Load returns the data saved under id, and ok=false when there is no
+	// such session or it has expired.
+	Load(ctx context.Context, id string) (data []byte, ok bool, err error)
+	// Save stores data under id until expires, replacing what was there.
+	Save(ctx context.Context, id string, data []byte, expires time.Time) error
+	// Delete removes the session id; deleting a missing id is not an error.
+	Delete(ctx context.Context, id string) error
+	// Row returns the stored row for id as the database holds it, for
+	// display; ok=false when there is none.
+	Row(ctx context.Context, id string) (row Row, ok bool, err error)
+	// Close releases the backend's connections and stops its cleanup.
+	Close() error
+}
+
+// Row is one stored session as the database holds it.
+type Row struct {
+	// Where names the place: the SQLite table or the Redis key.
+	Where string
+	// ID is the session id the cookie carries.
+	ID string
+	// Data is the serialized session (gob, as gorilla's cookies use).
+	Data []byte
+	// Expires is when the row stops being valid.
+	Expires time.Time
+}

@@ -1,0 +1,241 @@
+package sessionstore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+)
+
+// DefaultMaxBytes is the largest serialized session a Store accepts when
+// Store.MaxBytes is 0.
+const DefaultMaxBytes = 64 << 10
+
+// sessionCookieLifetime is how long a row lives when the cookie is a
+// session cookie (MaxAge 0) and so carries no expiry of its own.
+const sessionCookieLifetime = 24 * time.Hour
+
+// Store is a gorilla sessions.Store that keeps session values in a Backend.
+// The cookie it sets holds only the session id, signed (and, if a codec has
+// a block key, encrypted) with Codecs.
+type Store struct {
+	// Codecs sign, and may encrypt, the id cookie. Decoding tries each in
+	// turn, so keys can be rotated.
+	Codecs []securecookie.Codec
+	// Options are the cookie attributes and MaxAge given to new sessions.
+	Options *sessions.Options
+	// MaxBytes is the largest serialized session Save accepts; 0 means
+	// DefaultMaxBytes.
+	MaxBytes int
+
+	backend Backend
+}
+
+var _ sessions.Store = (*Store)(nil)
+
+// NewStore returns a Store over b. If opts is nil, sessions get Path "/",
+// a MaxAge of 30 days, HttpOnly and SameSite=Lax.
+func NewStore(b Backend, codecs []securecookie.Codec, opts *sessions.Options) *Store {
+	if opts == nil {
+		opts = &sessions.Options{
+			Path:     "/",
+			MaxAge:   86400 * 30,
+			HttpOnly: true,
+			SameSite: http.SameSiteLaxMode,
+		}
+	}
+	return &Store{Codecs: codecs, Options: opts, backend: b}
+}
+
+// Backend returns the backend the store keeps sessions in.
+func (s *Store) Backend() Backend { return s.backend }
+
+// Get returns the named session for r, loading it at most once per request
+// through gorilla's registry. Its error is New's.
+func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New returns the named session for r. It never returns nil: when there is
+// no stored session to load it returns a fresh one (IsNew true, ID empty)
+// with a copy of s.Options, together with the reason, unwrapped:
+//   - no cookie: nil;
+//   - a cookie that does not verify with Codecs: the securecookie error;
+//   - a backend failure: the *UnavailableError;
+//   - an id the store does not hold (expired or deleted): ErrUnknownID;
+//   - stored data that does not decode: an error saying so.
+func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(s, name)
+	sess.Options = s.options()
+	sess.IsNew = true
+
+	c, err := r.Cookie(name)
+	if err != nil {
+		return sess, nil // no cookie: a fresh session
+	}
+	var id string
+	if err := securecookie.DecodeMulti(name, c.Value, &id, s.Codecs...); err != nil {
+		return sess, err
+	}
+	if id == "" {
+		return sess, ErrUnknownID
+	}
+	data, ok, err := s.backend.Load(r.Context(), id)
+	if err != nil {
+		return sess, err
+	}
+	if !ok {
+		return sess, ErrUnknownID
+	}
+	values, err := DecodeValues(data)
+	if err != nil {
+		return sess, fmt.Errorf("sessionstore: stored session %q does not decode: %w", name, err)
+	}
+	sess.ID = id
+	sess.Values = values
+	sess.IsNew = false
+	return sess, nil
+}
+
+// Save stores sess in the backend and sets the id cookie on w; call it
+// before writing the response body.
+//
+// If sess.Options.MaxAge < 0 it deletes the stored row and sets an expired
+// cookie instead. Otherwise it gives a new session a random id, stores its
+// values until MaxAge seconds from now (24 hours for a session cookie,
+// MaxAge 0), and sets the cookie. A session larger than MaxBytes is a
+// *TooLargeError, and then nothing is stored or written. Backend failures
+// are *UnavailableError, wrapped: find them with errors.As.
+func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	if sess == nil {
+		return errors.New("sessionstore: save: nil session")
+	}
+	name := sess.Name()
+	opts := sess.Options
+	if opts == nil {
+		opts = s.options()
+	}
+
+	if opts.MaxAge < 0 {
+		if sess.ID != "" {
+			if err := s.backend.Delete(r.Context(), sess.ID); err != nil {
+				return fmt.Errorf("sessionstore: delete session %q: %w", name, err)
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(name, "", opts))
+		return nil
+	}
+
+	values := sess.Values
+	if values == nil {
+		values = map[any]any{}
+	}
+	data, err := Encode(values)
+	if err != nil {
+		return fmt.Errorf("sessionstore: save session %q: %w", name, err)
+	}
+	if limit := s.maxBytes(); len(data) > limit {
+		return &TooLargeError{Size: len(data), Max: limit}
+	}
+
+	id := sess.ID
+	if id == "" {
+		id = rand.Text()
+	}
+	encoded, err := securecookie.EncodeMulti(name, id, s.Codecs...)
+	if err != nil {
+		return fmt.Errorf("sessionstore: save session %q: encode cookie: %w", name, err)
+	}
+	lifetime := sessionCookieLifetime
+	if opts.MaxAge > 0 {
+		lifetime = time.Duration(opts.MaxAge) * time.Second
+	}
+	if err := s.backend.Save(r.Context(), id, data, time.Now().Add(lifetime)); err != nil {
+		return fmt.Errorf("sessionstore: save session %q: %w", name, err)
+	}
+	sess.ID = id
+	http.SetCookie(w, sessions.NewCookie(name, encoded, opts))
+	return nil
+}
+
+// options returns a copy of s.Options, or of the defaults if it is nil.
+func (s *Store) options() *sessions.Options {
+	if s.Options == nil {
+		return &sessions.Options{Path: "/"}
+	}
+	o := *s.Options
+	return &o
+}
+
+func (s *Store) maxBytes() int {
+	if s.MaxBytes <= 0 {
+		return DefaultMaxBytes
+	}
+	return s.MaxBytes
+}
+
+// Encode serializes session values exactly as securecookie.GobEncoder does
+// for gorilla's cookies: gob, so types other than the basic ones must be
+// registered with gob.Register.
+func Encode(values map[any]any) ([]byte, error) {
+	return securecookie.GobEncoder{}.Serialize(values)
+}
+
+// DecodeValues is the inverse of Encode. It returns an error, never panics,
+// on data that is not an encoded session.
+func DecodeValues(data []byte) (values map[any]any, err error) {
+	defer func() {
+		// encoding/gob recovers its own errors; this guards against a
+		// decoder bug turning a corrupt row into a crashed request.
+		if p := recover(); p != nil {
+			values, err = nil, fmt.Errorf("sessionstore: decode session: %v", p)
+		}
+	}()
+	if err := (securecookie.GobEncoder{}).Deserialize(data, &values); err != nil {
+		return nil, err
+	}
+	if values == nil {
+		values = map[any]any{}
+	}
+	return values, nil
+}
+
+// Open opens the backend named by spec: "sqlite:PATH" for an SQLite file
+// (with default SQLiteOptions), or "redis://HOST:PORT/DB" or
+// "rediss://HOST:PORT/DB" for a Redis server.
+func Open(ctx context.Context, spec string) (Backend, error) {
+	switch {
+	case strings.HasPrefix(spec, "sqlite:"):
+		path := strings.TrimPrefix(spec, "sqlite:")
+		if path == "" {
+			return nil, errors.New(`sessionstore: open "sqlite:": no path; want sqlite:PATH`)
+		}
+		b, err := OpenSQLite(ctx, path, SQLiteOptions{})
+		if err != nil {
+			return nil, err // not a nil *SQLite inside a non-nil Backend
+		}
+		return b, nil
+	case strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
+		b, err := OpenRedis(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("sessionstore: unknown session store %q: want sqlite:PATH, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", redact(spec))
+}
+
+// redact hides the password of a URL-shaped spec.
+func redact(spec string) string {
+	if u, err := url.Parse(spec); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return spec
+}
