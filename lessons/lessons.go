@@ -17,6 +17,10 @@
 //	...
 //	```
 //
+// An optional "storage:" line (signed, encrypted or server) says where the
+// server keeps sessions during the lesson, so that one stage can be taught
+// again with another storage.
+//
 // The text before the "## Flask code" heading is the lesson's text. After it
 // come one or more fenced code blocks, each tagged with a language and a
 // file name: the lesson's Flask code for that stage.

@@ -7,7 +7,9 @@ import (
 )
 
 // TestEmbedded loads every embedded lesson file and checks what the tutor
-// relies on: the three stages in teaching order, each with text and code.
+// relies on: the seven lessons in teaching order, with their stages and
+// storages, each with text and code, and each text naming the keys and
+// commands it teaches.
 func TestEmbedded(t *testing.T) {
 	ls, err := Embedded()
 	if err != nil {
@@ -20,13 +22,35 @@ func TestEmbedded(t *testing.T) {
 	if len(ls) != len(files) {
 		t.Errorf("Embedded() returned %d lessons from %d files", len(ls), len(files))
 	}
-	wantStages := []string{"hardcoded", "session", "template"}
-	if len(ls) < len(wantStages) {
-		t.Fatalf("Embedded() returned %d lessons, want at least %d", len(ls), len(wantStages))
+	want := []struct {
+		file, stage, storage string
+		// keys are the tutor keys and flags the lesson's text must mention.
+		keys []string
+	}{
+		{"1-hardcoded.md", "hardcoded", "", []string{"**enter**", "**f**"}},
+		{"2-session.md", "session", "", []string{"**enter**", "**c**"}},
+		{"3-template.md", "template", "", []string{"**enter**", "**f**", "**c**"}},
+		{"4-secret-key.md", "template", "signed", []string{"**enter**", "**t**", "**F**", "--secret", "FORMTEST_SECRET", "--secret-file"}},
+		{"5-encrypted.md", "template", "encrypted", []string{"**enter**", "**t**", "inspect-cookie", "--encrypted", "--encrypt"}},
+		{"6-database.md", "template", "server", []string{"**enter**", "**f**", "**c**", "--store sqlite:", "--store redis://"}},
+		{"7-grow.md", "grow", "signed", []string{"**enter**", "**S**", "413"}},
 	}
-	for i, want := range wantStages {
-		if ls[i].Stage != want {
-			t.Errorf("lesson %d stage = %q, want %q", i+1, ls[i].Stage, want)
+	if len(ls) != len(want) {
+		t.Fatalf("Embedded() returned %d lessons, want %d", len(ls), len(want))
+	}
+	for i, w := range want {
+		l := ls[i]
+		if l.File != w.file || l.Order != i+1 || l.Stage != w.stage || l.Storage != w.storage {
+			t.Errorf("lesson %d = %s (order %d, stage %q, storage %q), want %s (order %d, stage %q, storage %q)",
+				i+1, l.File, l.Order, l.Stage, l.Storage, w.file, i+1, w.stage, w.storage)
+		}
+		if len(l.Flask) == 0 || l.Flask[0].Lang != "python" {
+			t.Errorf("%s: want Flask code starting with a python block, got %+v", l.File, l.Flask)
+		}
+		for _, k := range w.keys {
+			if !strings.Contains(l.Text, k) {
+				t.Errorf("%s: text does not mention %s", l.File, k)
+			}
 		}
 	}
 	for _, l := range ls {
@@ -45,7 +69,7 @@ func TestEmbedded(t *testing.T) {
 	if r := ls[0].Request; r != (Request{Method: "GET", Path: "/show"}) {
 		t.Errorf("stage 1 request = %v, want GET /show", r)
 	}
-	for _, l := range ls[1:3] {
+	for _, l := range ls[1:] {
 		if r := l.Request; r != (Request{Method: "POST", Path: "/users"}) {
 			t.Errorf("%s request = %v, want POST /users", l.File, r)
 		}
