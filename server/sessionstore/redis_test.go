@@ -1,9 +1,11 @@
 package sessionstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,8 +38,12 @@ func TestRedisBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 	row, _, _ := r.Row(ctx, "w")
-	host := strings.TrimSuffix(strings.TrimPrefix(srv.URL, "redis://"), "/0")
-	if want := "redis key formtest:session:w at " + host + "/0"; !strings.HasPrefix(srv.URL, "redis://") || row.Where != want {
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := cmp.Or(strings.TrimPrefix(u.Path, "/"), "0")
+	if want := "redis key formtest:session:w at " + u.Host + "/" + db; row.Where != want {
 		t.Errorf("Row.Where = %q, want %q", row.Where, want)
 	}
 }

@@ -77,6 +77,11 @@ func TestSQLitePersistsAcrossReopen(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close = %v, want nil", err)
 	}
+	select {
+	case <-s.done:
+	default:
+		t.Error("Close returned before the cleanup goroutine stopped")
+	}
 
 	s2 := openTestSQLite(t, path, SQLiteOptions{})
 	for i := range 10 {

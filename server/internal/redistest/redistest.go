@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,9 +40,10 @@ type Server struct {
 // Start returns a Redis server for tb and its URL.
 //
 // With $FORMTEST_REDIS_URL set, that server is used, and the database the
-// URL names is emptied with FLUSHDB first, so point it at a scratch
-// database. Restart and Stop cannot control such a server, so they skip
-// the test.
+// URL names is emptied with FLUSHDB at every Start, so point it at a
+// scratch database, and run packages one at a time (go test -p 1) so that
+// one package's FLUSHDB does not wipe another's keys. Restart and Stop
+// cannot control such a server, so they skip the test.
 //
 // Otherwise Start runs redis-server on a free 127.0.0.1 port, without
 // persistence, waits until it answers PING, and kills it in tb.Cleanup.
@@ -56,11 +56,11 @@ func Start(tb testing.TB) *Server {
 	}
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		msg := "redis-server not found on PATH (Debian: apt-get install redis-server) and FORMTEST_REDIS_URL unset; skipping Redis tests"
+		const missing = "redis-server not found on PATH (Debian: apt-get install redis-server) and FORMTEST_REDIS_URL unset"
 		if os.Getenv("FORMTEST_REQUIRE_REDIS") == "1" {
-			tb.Fatal(strings.Replace(msg, "skipping", "FORMTEST_REQUIRE_REDIS=1 requires", 1))
+			tb.Fatal(missing + ", but FORMTEST_REQUIRE_REDIS=1 requires the Redis tests")
 		}
-		tb.Skip(msg)
+		tb.Skip(missing + "; skipping Redis tests")
 	}
 	s := &Server{tb: tb, dir: tb.TempDir(), logs: &syncBuffer{}}
 	tb.Cleanup(s.kill)
