@@ -32,6 +32,9 @@ const maxBody = 64 << 10
 type Form struct {
 	Name  string
 	Email string
+	// Note, when set, is posted as the form's "note" field, which the grow
+	// stage appends to the session.
+	Note string
 }
 
 // Hop is one request and its response, as they crossed the wire.
@@ -61,6 +64,10 @@ type Hop struct {
 	// Notes are remarks about the hop: why a cookie was rejected, what the
 	// server noted while answering.
 	Notes []string
+	// Observed is the server's own account of the hop (why it rejected the
+	// cookie, where it kept the session), once it has been matched from the
+	// server's exchange stream; nil until then.
+	Observed *server.Exchange
 }
 
 // Exchange is a run of hops: one request and the redirects that followed.
@@ -75,6 +82,16 @@ type Exchange struct {
 	Cookies []Cookie
 	// Err is why the exchange stopped early, if it did.
 	Err error
+	// Storage is where the server kept sessions when the exchange ran; ""
+	// when not known.
+	Storage server.Storage
+	// Action says what the tutor did to the cookie jar before sending, such
+	// as tampering with the cookie; "" for a plain run.
+	Action string
+
+	// started is when the exchange began: the server's accounts of its hops
+	// come from no earlier.
+	started time.Time
 }
 
 // Runner runs a lesson's exchange against the server like a browser that
@@ -87,6 +104,33 @@ type Runner struct {
 	mu     sync.Mutex
 	jar    *cookiejar.Jar
 	client *http.Client
+}
+
+// SetDecodeOptions sets how the session cookies of later exchanges are
+// decoded, for when the server starts keeping sessions another way.
+func (r *Runner) SetDecodeOptions(opts cookiecodec.Options) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.decode = opts
+}
+
+// SessionCookie returns the value of the session cookie the jar would send
+// to the server, or "" when it holds none.
+func (r *Runner) SessionCookie() string {
+	for _, c := range r.Cookies() {
+		if c.Name == server.CookieName {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// SetSessionCookie puts value in the jar as the session cookie, in place of
+// the one there, as a visitor editing their browser's cookies would.
+func (r *Runner) SetSessionCookie(value string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.jar.SetCookies(r.base, []*http.Cookie{{Name: server.CookieName, Value: value, Path: "/", HttpOnly: true}})
 }
 
 // NewRunner returns a Runner for the server at baseURL whose session
@@ -134,7 +178,7 @@ func (r *Runner) Run(ctx context.Context, method, path string, form Form) (*Exch
 	r.mu.Lock()
 	client := r.client
 	r.mu.Unlock()
-	ex := &Exchange{Title: method + " " + path, Source: "tutor"}
+	ex := &Exchange{Title: method + " " + path, Source: "tutor", started: time.Now()}
 	next, err := r.base.Parse(path)
 	if err != nil {
 		return ex, r.stop(ex, fmt.Errorf("bad path %q: %w", path, err))
@@ -176,7 +220,11 @@ func (r *Runner) stop(ex *Exchange, err error) error {
 func (r *Runner) request(ctx context.Context, method string, u *url.URL, form Form) (*http.Request, error) {
 	var body io.Reader
 	if method == http.MethodPost {
-		body = strings.NewReader(url.Values{"name": {form.Name}, "email": {form.Email}}.Encode())
+		v := url.Values{"name": {form.Name}, "email": {form.Email}}
+		if form.Note != "" {
+			v.Set("note", form.Note)
+		}
+		body = strings.NewReader(v.Encode())
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
@@ -191,7 +239,10 @@ func (r *Runner) request(ctx context.Context, method string, u *url.URL, form Fo
 
 // decodeCookies fills ex.Cookies from its hops.
 func (r *Runner) decodeCookies(ex *Exchange) {
-	ex.Cookies = sessionCookies(ex.Hops, r.decode)
+	r.mu.Lock()
+	opts := r.decode
+	r.mu.Unlock()
+	ex.Cookies = sessionCookies(ex.Hops, opts)
 }
 
 // roundTrip sends req with client and records the hop.
@@ -304,12 +355,16 @@ func FromServer(e server.Exchange, opts cookiecodec.Options) *Exchange {
 	hop.ResponseHead = append(hop.ResponseHead, headerLines(e.ResponseHeader)...)
 	hop.SentCookie = e.IncomingCookie
 	hop.SetCookies = e.SetCookies()
-	if e.Rejected != "" {
-		hop.Notes = append(hop.Notes, "the server rejected the session cookie ("+e.Rejected+") and treated the request as having no session")
-	}
-	hop.Notes = append(hop.Notes, e.Notes...)
+	hop.Observed = &e
 	ex.Hops = []Hop{hop}
+	ex.Storage = e.Storage
 	ex.Cookies = sessionCookies(ex.Hops, opts)
+	for i := range ex.Cookies {
+		c := &ex.Cookies[i]
+		if e.Stored != nil && c.Result != nil && c.Result.SessionID == e.Stored.Row.ID {
+			c.Stored, c.StoredChecked = e.Stored, true
+		}
+	}
 	return ex
 }
 

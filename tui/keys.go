@@ -4,15 +4,21 @@ import "charm.land/bubbles/v2/key"
 
 // KeyMap holds the tutor's key bindings. It implements help.KeyMap.
 type KeyMap struct {
-	Run      key.Binding
-	Next     key.Binding
-	Prev     key.Binding
-	Form     key.Binding
-	Focus    key.Binding
-	View     key.Binding
-	Whole    key.Binding
-	Clear    key.Binding
-	List     key.Binding
+	Run   key.Binding
+	Next  key.Binding
+	Prev  key.Binding
+	Form  key.Binding
+	Focus key.Binding
+	View  key.Binding
+	Whole key.Binding
+	Clear key.Binding
+	List  key.Binding
+	// Tamper changes the jar's session cookie and sends it; Forge signs a
+	// session with the lesson's key and sends it; Storage switches where
+	// the server keeps sessions.
+	Tamper   key.Binding
+	Forge    key.Binding
+	Storage  key.Binding
 	Up       key.Binding
 	Down     key.Binding
 	PageUp   key.Binding
@@ -42,6 +48,9 @@ func DefaultKeyMap() KeyMap {
 		Whole:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "whole values")),
 		Clear:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear jar")),
 		List:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "stages")),
+		Tamper:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tamper cookie")),
+		Forge:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "forge admin")),
+		Storage:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "storage")),
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
@@ -65,8 +74,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp returns every binding, in three columns that fit 60 cells.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Run, k.Next, k.Prev, k.List, k.Help, k.Quit},
-		{k.Form, k.Clear, k.View, k.Whole, k.Focus},
+		{k.Run, k.Next, k.Prev, k.List, k.Storage, k.Help, k.Quit},
+		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 	}
 }

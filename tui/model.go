@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +29,7 @@ import (
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/cookiecodec"
 )
 
 // maxTraffic is how many live exchanges the traffic list keeps.
@@ -97,13 +100,14 @@ const (
 
 // Model is the tutor's Bubble Tea model.
 type Model struct {
-	lessons []lessons.Lesson
-	stages  []server.Stage
-	goCode  []string
-	srv     *server.Server
-	runner  *Runner
-	save    *saver
-	traffic <-chan server.Exchange
+	lessons  []lessons.Lesson
+	stages   []server.Stage
+	storages []server.Storage
+	goCode   []string
+	srv      *server.Server
+	runner   *Runner
+	save     *saver
+	traffic  <-chan server.Exchange
 
 	keys        KeyMap
 	styles      Styles
@@ -137,6 +141,14 @@ type Model struct {
 	shown      *Exchange
 	trafficLog []trafficEntry
 	trafficSel int
+	// pending are recent runs still waiting for the server's account of
+	// some hop; attack is the latest tamper or forge run.
+	pending []*Exchange
+	attack  *Exchange
+	// growRuns counts the grow stage's posts since the jar was cleared;
+	// growSizes are the session cookie's sizes they got back.
+	growRuns  int
+	growSizes []int
 
 	status    string
 	statusErr bool
@@ -146,6 +158,8 @@ type Model struct {
 type trafficEntry struct {
 	e  server.Exchange
 	ex *Exchange // made when first opened
+	// matched is set once the entry is filed under a tutor run's hop.
+	matched bool
 }
 
 // renderKey identifies a rendering of a lesson pane.
@@ -162,6 +176,8 @@ type (
 		idx int
 		ex  *Exchange
 		err error
+		// attack is set for a tamper or forge run.
+		attack bool
 	}
 	trafficMsg struct{ e server.Exchange }
 	renderMsg  struct {
@@ -207,11 +223,16 @@ func New(opts Options) (*Model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tutor: lesson %s: %w", l.File, err)
 		}
-		code, err := server.StageCode(st)
+		storage, err := lessonStorage(l)
+		if err != nil {
+			return nil, fmt.Errorf("tutor: lesson %s: %w", l.File, err)
+		}
+		code, err := goCode(l, st)
 		if err != nil {
 			return nil, fmt.Errorf("tutor: lesson %s: %w", l.File, err)
 		}
 		m.stages = append(m.stages, st)
+		m.storages = append(m.storages, storage)
 		m.goCode = append(m.goCode, code)
 	}
 	for i := range m.vps {
@@ -227,17 +248,20 @@ func New(opts Options) (*Model, error) {
 	m.applyStyles()
 	m.inputs[0].Prompt, m.inputs[1].Prompt = "name:  ", "email: "
 	// Resume where the learner stopped.
-	for i, st := range m.stages {
-		if string(st) == opts.Progress.Current {
+	for i, l := range m.lessons {
+		if progressKey(l) == opts.Progress.Current {
 			m.idx = i
 		}
 	}
 	if m.idx > 0 && m.status == "" {
 		m.status = fmt.Sprintf("Welcome back: resuming at stage %d.", m.idx+1)
 	}
-	m.progress.Current = string(m.stages[m.idx])
+	m.progress.Current = progressKey(m.lessons[m.idx])
 	if err := m.srv.SetStage(m.stages[m.idx]); err != nil {
 		return nil, err
+	}
+	if note := m.applyStorage(m.storages[m.idx]); note != "" && m.status == "" {
+		m.status = note
 	}
 	m.width, m.height = 80, 24
 	m.layout()
@@ -293,6 +317,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.finishRun(msg)
 	case trafficMsg:
 		m.trafficLog = append(m.trafficLog, trafficEntry{e: msg.e})
+		m.match(len(m.trafficLog) - 1)
 		if n := len(m.trafficLog) - maxTraffic; n > 0 {
 			m.trafficLog = m.trafficLog[n:]
 			m.trafficSel = max(0, m.trafficSel-n)
@@ -376,7 +401,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.refresh()
 	case key.Matches(msg, k.Clear):
 		m.runner.ClearCookies()
+		m.growRuns, m.growSizes = 0, nil
 		m.setStatus("Cookie jar cleared, as in a new browser: the next request carries no cookie.", false)
+	case key.Matches(msg, k.Tamper):
+		return m.runAttack(false)
+	case key.Matches(msg, k.Forge):
+		return m.runAttack(true)
+	case key.Matches(msg, k.Storage):
+		m.cycleStorage()
 	case key.Matches(msg, k.List):
 		m.mode = modeList
 		m.listSel = m.idx
@@ -485,6 +517,7 @@ func (m *Model) setLesson(i int) tea.Cmd {
 		m.setStatus(err.Error(), true)
 		return nil
 	}
+	note := m.applyStorage(m.storages[i])
 	m.idx = i
 	m.view = viewText
 	m.shown = m.runs[i]
@@ -492,8 +525,12 @@ func (m *Model) setLesson(i int) tea.Cmd {
 	m.vps[paneLesson].GotoTop()
 	m.vps[paneExchange].GotoTop()
 	m.vps[paneSession].GotoTop()
-	m.progress.Current = string(m.stages[i])
-	m.setStatus(fmt.Sprintf("Stage %d: the server now runs the %q stage. Press enter to run %s.", i+1, m.stages[i], m.lessons[i].Request), false)
+	m.progress.Current = progressKey(m.lessons[i])
+	if note != "" {
+		m.setStatus(note, true)
+	} else {
+		m.setStatus(fmt.Sprintf("Stage %d: the server now runs the %q stage, sessions in a %s. Press enter to run %s.", i+1, m.stages[i], storageName(m.srv.Storage()), m.lessons[i].Request), false)
+	}
 	m.layout()
 	return tea.Batch(m.renderLesson(), m.saveProgress())
 }
@@ -506,21 +543,132 @@ func (m *Model) run() tea.Cmd {
 	m.running = true
 	l := m.lessons[m.idx]
 	m.setStatus("Running "+l.Request.String()+"…", false)
-	idx, runner, form := m.idx, m.runner, m.form
+	idx, runner, form, srv, storage := m.idx, m.runner, m.form, m.srv, m.srv.Storage()
+	if m.stages[m.idx] == server.StageGrow && l.Request.Method == http.MethodPost {
+		m.growRuns++
+		form.Note = growNote(m.growRuns)
+	}
 	return func() tea.Msg {
 		// The run belongs to the program, not to a caller's context: it
 		// ends with its own timeout, and quitting does not wait for it.
 		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 		defer cancel()
 		ex, err := runner.Run(ctx, l.Request.Method, l.Request.Path, form)
+		ex.Storage = storage
+		lookupStored(ctx, srv, ex)
 		return exchangeMsg{idx: idx, ex: ex, err: err}
+	}
+}
+
+// runAttack tampers with the jar's session cookie, or forges one, and
+// sends GET /show with it.
+func (m *Model) runAttack(forged bool) tea.Cmd {
+	if m.running {
+		return nil
+	}
+	if !forged && m.runner.SessionCookie() == "" {
+		m.setStatus(strings.ToUpper(noCookie[:1])+noCookie[1:]+" (press enter to run it).", true)
+		return nil
+	}
+	m.running = true
+	if forged {
+		m.setStatus("Forging a session cookie for admin and sending GET /show…", false)
+	} else {
+		m.setStatus("Tampering with the session cookie and sending GET /show…", false)
+	}
+	idx, runner, srv, storage := m.idx, m.runner, m.srv, m.srv.Storage()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		defer cancel()
+		var ex *Exchange
+		var err error
+		if forged {
+			ex, err = forge(ctx, runner, storage)
+		} else {
+			ex, err = tamper(ctx, runner)
+		}
+		if ex != nil {
+			ex.Storage = storage
+			lookupStored(ctx, srv, ex)
+		}
+		return exchangeMsg{idx: idx, ex: ex, err: err, attack: true}
+	}
+}
+
+// applyStorage switches the server to storage st, and the runner's
+// decoding with it. When the server has no database for StorageServer it
+// keeps signed cookies, and the returned note says so.
+func (m *Model) applyStorage(st server.Storage) (note string) {
+	if err := m.srv.SetStorage(st); err != nil {
+		note = "This stage keeps sessions in a database, and the tutor has none (it was started with --store cookie), so the server keeps signed cookies instead."
+		if err := m.srv.SetStorage(server.StorageSigned); err != nil {
+			note = err.Error()
+		}
+	}
+	m.runner.SetDecodeOptions(m.srv.DecodeOptions())
+	return note
+}
+
+// cycleStorage switches where the server keeps sessions: signed cookie,
+// encrypted cookie, database (when there is one), and round again.
+func (m *Model) cycleStorage() {
+	next := nextStorage(m.srv.Storage(), m.srv.Backend() != nil)
+	if note := m.applyStorage(next); note != "" {
+		m.setStatus(note, true)
+		return
+	}
+	msg := fmt.Sprintf("Sessions are now kept in a %s: %s. Cookies from before no longer count; press enter to run the stage.", storageName(next), storageSentence(next))
+	if next == server.StorageSigned && m.srv.Backend() == nil {
+		msg += " (No database: S skips server-side sessions.)"
+	}
+	m.setStatus(msg, false)
+}
+
+// match files traffic entry i under the pending run it answers, if any.
+func (m *Model) match(i int) {
+	t := &m.trafficLog[i]
+	if t.matched {
+		return
+	}
+	for j, ex := range m.pending {
+		if !observe(ex, &t.e) {
+			continue
+		}
+		t.matched = true
+		if observed(ex) {
+			m.pending = slices.Delete(m.pending, j, j+1)
+		}
+		if ex == m.attack {
+			if text, bad := attackOutcome(ex); text != "" {
+				m.setStatus(text, bad)
+			}
+		}
+		if ex == m.shown {
+			m.refreshExchange()
+		}
+		return
 	}
 }
 
 // finishRun shows a finished run.
 func (m *Model) finishRun(msg exchangeMsg) tea.Cmd {
 	m.running = false
+	if msg.ex == nil {
+		m.setStatus(msg.err.Error(), true)
+		return nil
+	}
 	m.runs[msg.idx] = msg.ex
+	m.pending = append(m.pending, msg.ex)
+	if n := len(m.pending) - 8; n > 0 {
+		m.pending = m.pending[n:]
+	}
+	if msg.attack {
+		m.attack = msg.ex
+	}
+	// The server's account of a hop may have come before the response.
+	for i := max(0, len(m.trafficLog)-16); i < len(m.trafficLog); i++ {
+		m.match(i)
+	}
 	if msg.idx != m.idx {
 		return nil
 	}
@@ -537,7 +685,25 @@ func (m *Model) finishRun(msg exchangeMsg) tea.Cmd {
 		m.setStatus(msg.err.Error(), true)
 		return nil
 	}
+	if msg.attack {
+		if text, bad := attackOutcome(msg.ex); text != "" {
+			m.setStatus(text, bad)
+		} else {
+			m.setStatus(fmt.Sprintf("%s answered %d: the Session pane shows the server's verdict on the cookie.", msg.ex.Title, msg.ex.Hops[len(msg.ex.Hops)-1].Status), false)
+		}
+		return nil
+	}
 	last := msg.ex.Hops[len(msg.ex.Hops)-1]
+	if m.stages[m.idx] == server.StageGrow {
+		if s, ok := m.growStatus(msg.ex); ok {
+			m.setStatus(s, last.Status >= 400)
+			if last.Status >= 400 {
+				return nil
+			}
+			m.progress = m.progress.markDone(progressKey(m.lessons[m.idx]))
+			return m.saveProgress()
+		}
+	}
 	var sent, set int
 	for _, c := range msg.ex.Cookies {
 		if c.Sent {
@@ -559,8 +725,58 @@ func (m *Model) finishRun(msg exchangeMsg) tea.Cmd {
 	default:
 		m.setStatus("No cookie went either way: the server will not remember this visit.", false)
 	}
-	m.progress = m.progress.markDone(string(m.stages[m.idx]))
+	m.progress = m.progress.markDone(progressKey(m.lessons[m.idx]))
 	return m.saveProgress()
+}
+
+// growStatus sums up a run of the grow stage: the size of the cookie it
+// got back, run by run, or why it got none.
+func (m *Model) growStatus(ex *Exchange) (string, bool) {
+	first := ex.Hops[0]
+	if first.Method != http.MethodPost {
+		return "", false
+	}
+	if first.Status == http.StatusRequestEntityTooLarge {
+		return fmt.Sprintf("Note %d: 413: the session would not fit in a cookie (browsers keep at most %d bytes). Press S to keep sessions in the database, then enter.", m.growRuns, cookiecodec.BrowserLimit), true
+	}
+	size := setCookieSize(ex)
+	if size == 0 {
+		return "", false
+	}
+	m.growSizes = append(m.growSizes, size)
+	sizes := make([]string, len(m.growSizes))
+	for i, n := range m.growSizes {
+		sizes[i] = strconv.Itoa(n)
+	}
+	text := fmt.Sprintf("Note %d added: the session cookie is %d bytes of the %d a browser keeps (so far: %s).", m.growRuns, size, cookiecodec.BrowserLimit, strings.Join(sizes, ", "))
+	if n := storedSize(ex); n > 0 {
+		text += fmt.Sprintf(" The database row holds %d bytes.", n)
+	}
+	return text, true
+}
+
+// storedSize is the size of the last database row ex's cookies point to,
+// or 0.
+func storedSize(ex *Exchange) int {
+	n := 0
+	for _, c := range ex.Cookies {
+		if c.Stored != nil {
+			n = len(c.Stored.Row.Data)
+		}
+	}
+	return n
+}
+
+// setCookieSize is the size of the session cookie's name and value in the
+// first Set-Cookie of ex that sets one, what a browser counts against its
+// limit; 0 when none was set.
+func setCookieSize(ex *Exchange) int {
+	for _, c := range ex.Cookies {
+		if !c.Sent && !c.Deleted {
+			return len(server.CookieName) + 1 + len(c.Value)
+		}
+	}
+	return 0
 }
 
 // openTraffic shows entry i of the traffic list in the exchange and session
@@ -568,7 +784,7 @@ func (m *Model) finishRun(msg exchangeMsg) tea.Cmd {
 func (m *Model) openTraffic(i int) {
 	t := &m.trafficLog[i]
 	if t.ex == nil {
-		t.ex = FromServer(t.e, m.srv.DecodeOptions())
+		t.ex = FromServer(t.e, decodeOptionsFor(m.srv.DecodeOptions(), t.e.Storage))
 	}
 	m.shown = t.ex
 	m.focus = paneExchange

@@ -106,7 +106,7 @@ func screen(m *Model) string { return ansi.Strip(m.View().Content) }
 func TestModelWalksTheLesson(t *testing.T) {
 	m, srv, r := newTestModel(t, Progress{}, nil)
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if !strings.Contains(screen(m), "Stage 1 of 3: A page that cannot remember") {
+	if !strings.Contains(screen(m), "Stage 1 of 7: A page that cannot remember") {
 		t.Fatalf("first screen:\n%s", screen(m))
 	}
 	press(t, m, "enter")
@@ -135,11 +135,20 @@ func TestModelWalksTheLesson(t *testing.T) {
 	if srv.Stage() != server.StageTemplate {
 		t.Errorf("→ left the server in %q", srv.Stage())
 	}
+	press(t, m, "right", "right", "right")
+	// Stage 6 keeps sessions in a database, and this server has none.
+	if m.Stage() != 5 || srv.Storage() != server.StorageSigned || !strings.Contains(m.status, "has none") {
+		t.Errorf("stage 6 without a database: lesson %d, storage %q, status %q", m.Stage(), srv.Storage(), m.status)
+	}
 	press(t, m, "right")
-	if m.Stage() != 2 || !strings.Contains(m.status, "last stage") {
+	if srv.Stage() != server.StageGrow || srv.Storage() != server.StorageSigned {
+		t.Errorf("stage 7: server in %q, %q", srv.Stage(), srv.Storage())
+	}
+	press(t, m, "right")
+	if m.Stage() != 6 || !strings.Contains(m.status, "last stage") {
 		t.Errorf("n past the end: lesson %d, status %q", m.Stage(), m.status)
 	}
-	press(t, m, "p", "left", "left")
+	press(t, m, "p", "left", "left", "left", "left", "left", "left")
 	if srv.Stage() != server.StageHardcoded || m.Stage() != 0 || !strings.Contains(m.status, "first stage") {
 		t.Errorf("p to the start: server %q, lesson %d, status %q", srv.Stage(), m.Stage(), m.status)
 	}
@@ -188,20 +197,21 @@ func TestModelForm(t *testing.T) {
 	if m.mode != modeForm || !strings.Contains(screen(m), "name:  Ada") {
 		t.Fatalf("f did not open the form:\n%s", screen(m))
 	}
-	press(t, m, "backspace", "backspace", "backspace", "B", "o", "b", "q", "tab")
+	// Letters that are keys elsewhere (t, F, S, q) type in the form.
+	press(t, m, "backspace", "backspace", "backspace", "B", "o", "b", "t", "F", "S", "q", "tab")
 	for range len("ada@example.com") {
 		press(t, m, "backspace")
 	}
 	press(t, m, "b", "@", "x", ".", "o", "r", "g", "enter")
-	if got := m.Form(); got != (Form{Name: "Bobq", Email: "b@x.org"}) {
-		t.Errorf("form = %+v, want Bobq <b@x.org> (q types, it does not quit)", got)
+	if got := m.Form(); got != (Form{Name: "BobtFSq", Email: "b@x.org"}) {
+		t.Errorf("form = %+v, want BobtFSq <b@x.org> (t, F, S and q type, they do nothing else)", got)
 	}
 	press(t, m, "enter")
-	if s := screen(m); !strings.Contains(s, `name = "Bobq"`) {
+	if s := screen(m); !strings.Contains(s, `name = "BobtFSq"`) {
 		t.Errorf("run after the form change:\n%s", s)
 	}
 	press(t, m, "f", "X", "esc")
-	if m.Form().Name != "Bobq" || m.mode != modeMain {
+	if m.Form().Name != "BobtFSq" || m.mode != modeMain {
 		t.Errorf("esc kept the edit: %+v", m.Form())
 	}
 }

@@ -126,6 +126,12 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
 	setCookieLine := -1
+	if ex.Action != "" {
+		add(r.st.Bad.Render(wrap(sanitize(ex.Action), r.width)))
+		if r.plain {
+			add("")
+		}
+	}
 	// The transcript leaves a blank line before each labelled section; on
 	// screen the labels stand out by themselves and the lines are dear.
 	for i, h := range ex.Hops {
@@ -173,7 +179,7 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 			add("")
 			add(r.body(h.ResponseBody, h.BodySize, true)...)
 		}
-		for _, n := range h.Notes {
+		for _, n := range hopNotes(h) {
 			add(r.st.Subtle.Render(wrap("note: "+sanitize(n), r.width)))
 		}
 	}
@@ -181,6 +187,19 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 		add("", r.st.Error.Render(wrap("stopped: "+sanitize(ex.Err.Error()), r.width)))
 	}
 	return strings.Join(lines, "\n"), setCookieLine
+}
+
+// hopNotes are the remarks on a hop: its own, then the server's account of
+// it, the rejected cookie first.
+func hopNotes(h Hop) []string {
+	notes := slices.Clone(h.Notes)
+	if o := h.Observed; o != nil {
+		if o.Rejected != "" {
+			notes = append(notes, "the server rejected the session cookie ("+o.Rejected+") and treated the request as having no session")
+		}
+		notes = append(notes, o.Notes...)
+	}
+	return notes
 }
 
 // pathOf returns the path and query of a URL string.
@@ -235,18 +254,25 @@ func (r renderer) body(b []byte, size int64, response bool) []string {
 	return out
 }
 
-// session renders the session cookies of ex, decoded.
+// session renders the session cookies of ex, decoded, with where the
+// server kept the session and what it made of the cookie it was sent.
 func (r renderer) session(ex *Exchange) string {
 	if ex == nil {
 		return r.st.Subtle.Render(wrap("No exchange yet.", r.width))
 	}
-	if len(ex.Cookies) == 0 {
-		return r.st.Subtle.Render(wrap("No session cookie in this exchange: the client sent none and the server set none. Nothing links these requests to any before or after them.", r.width))
-	}
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
+	// On screen the pane's title names the storage; lines are dear there.
+	storageLine := r.plain && ex.Storage != ""
+	if storageLine {
+		add(r.field("storage", string(ex.Storage)+": "+storageSentence(ex.Storage))...)
+	}
+	if len(ex.Cookies) == 0 {
+		add(r.st.Subtle.Render(wrap("No session cookie in this exchange: the client sent none and the server set none. Nothing links these requests to any before or after them.", r.width)))
+		return strings.Join(lines, "\n")
+	}
 	for i, c := range ex.Cookies {
-		if i > 0 {
+		if i > 0 || storageLine {
 			add("")
 		}
 		where := fmt.Sprintf("← Set-Cookie, response %d (%s %s)", c.Hop+1, ex.Hops[c.Hop].Method, pathOf(ex.Hops[c.Hop].URL))
@@ -259,41 +285,34 @@ func (r renderer) session(ex *Exchange) string {
 		}
 		mark, verdict := r.verdict(c)
 		add(r.st.Section.Render(r.foldWidth(where)) + " " + mark)
+		if c.Sent {
+			if o := ex.Hops[c.Hop].Observed; o != nil && o.Rejected != "" {
+				add(r.st.Bad.Render(indentWrap("✗ REJECTED by the server: "+sanitize(o.Rejected), r.width, "  ")))
+			} else if o != nil {
+				add(r.field("server", "✓ accepted the cookie")...)
+			}
+		}
 		if c.Sent && c.SameAsSet {
 			add(r.st.Subtle.Render(indentWrap("the value set above, handed back unchanged by the client: "+verdict, r.width, "  ")))
 			continue
 		}
 		if r.whole && !r.plain {
 			add(r.explain(c)...)
+			add(r.stored(c)...)
 			continue
 		}
-		if c.Result != nil && c.Result.Values != nil {
-			keys := make([]string, 0, len(c.Result.Values))
-			for k := range c.Result.Values {
-				keys = append(keys, k)
+		if res := c.Result; res != nil && res.Values != nil {
+			label := "values"
+			switch {
+			case res.Signature == cookiecodec.Invalid:
+				label = "unverified" // what the cookie claims; the server ignores it
+			case res.Encrypted:
+				label = "decrypted"
 			}
-			slices.Sort(keys)
-			vals := make([]string, len(keys))
-			for j, k := range keys {
-				vals[j] = sanitize(k) + " = " + sanitize(formatValue(c.Result.Values[k]))
-			}
-			// All on one line when they fit, so a short pane still shows them.
-			if one := r.field("values", strings.Join(vals, ", ")); r.width <= 0 || ansi.StringWidth(one[0]) <= r.width && !strings.HasSuffix(one[0], "…") {
-				add(one...)
-			} else {
-				for j, v := range vals {
-					label := ""
-					if j == 0 {
-						label = "values"
-					}
-					add(r.field(label, v)...)
-				}
-			}
-			if len(keys) == 0 {
-				add(r.field("values", "(empty session)")...)
-			}
+			add(r.values(label, res.Values)...)
 		}
 		add(r.field("verdict", verdict)...)
+		add(r.stored(c)...)
 		if l := c.Layers; l != nil {
 			ts := l.Timestamp
 			if !l.Issued.IsZero() {
@@ -304,16 +323,97 @@ func (r renderer) session(ex *Exchange) string {
 			if ser == "" {
 				ser = "serialised"
 			}
-			add(r.field("payload", fmt.Sprintf("%d bytes of %s, base64url %s", l.PayloadSize, ser, r.value(l.Payload)))...)
+			switch {
+			case c.Result.Encrypted && c.Result.Values == nil:
+				add(r.field("payload", "ciphertext (AES-256-CTR), base64url "+r.value(l.Payload)+"; no block key here to read it")...)
+			case c.Result.Encrypted:
+				add(r.field("payload", fmt.Sprintf("ciphertext (AES-256-CTR), base64url %s; the server's block key decrypts it to %d bytes of %s", r.value(l.Payload), l.PayloadSize, ser))...)
+			default:
+				add(r.field("payload", fmt.Sprintf("%d bytes of %s, base64url %s", l.PayloadSize, ser, r.value(l.Payload)))...)
+			}
 			add(r.field("signature", fmt.Sprintf("%d bytes of HMAC-SHA256 %s", len(l.Signature)/2, r.value(l.Signature)))...)
 			add(r.field("signs", sanitize(l.SignedInput)+" (name|timestamp|payload)")...)
 		}
 		add(r.field("size", fmt.Sprintf("%d bytes: base64url(timestamp|payload|signature)", len(c.Value)))...)
 		if !c.Sent {
-			add(r.st.Subtle.Render(indentWrap("Signed, not encrypted: anyone holding this cookie can read the values; only the secret key can sign a changed one the server will accept.", r.width, "  ")))
+			add(r.st.Subtle.Render(indentWrap(cookieMoral(c), r.width, "  ")))
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// maxValueText is how much of a session value is shown unless values are
+// shown whole.
+const maxValueText = 120
+
+// cookieMoral is what a set cookie teaches, by what it holds.
+func cookieMoral(c Cookie) string {
+	switch res := c.Result; {
+	case res != nil && res.SessionID != "":
+		return "Only an id: the values stay in the server's database, so the cookie stays small however much the session holds, and the signature stops anyone making up an id."
+	case res != nil && res.Encrypted:
+		return "Signed and encrypted: the browser carries values it cannot read; only the server's keys can decrypt them, or make a cookie the server will accept."
+	}
+	return "Signed, not encrypted: anyone holding this cookie can read the values; only the secret key can sign a changed one the server will accept."
+}
+
+// values renders session values under label: on one line when they fit,
+// so a short pane still shows them, else a line each.
+func (r renderer) values(label string, values map[string]any) []string {
+	if len(values) == 0 {
+		return r.field(label, "(empty session)")
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	vals := make([]string, len(keys))
+	for j, k := range keys {
+		v := formatValue(values[k])
+		if !r.whole && len(v) > maxValueText {
+			// A long value (the grow stage's notes) is cut short at a rune
+			// boundary; v shows it whole.
+			cut := maxValueText
+			for cut > 0 && !utf8.RuneStart(v[cut]) {
+				cut--
+			}
+			v = fmt.Sprintf("%s… (%d bytes)", v[:cut], len(v))
+		}
+		vals[j] = sanitize(k) + " = " + sanitize(v)
+	}
+	if one := r.field(label, strings.Join(vals, ", ")); r.width <= 0 || ansi.StringWidth(one[0]) <= r.width && !strings.HasSuffix(one[0], "…") {
+		return one
+	}
+	var out []string
+	for j, v := range vals {
+		if j > 0 {
+			label = ""
+		}
+		out = append(out, r.field(label, v)...)
+	}
+	return out
+}
+
+// stored renders the session id a cookie carries and the database row it
+// points to.
+func (r renderer) stored(c Cookie) []string {
+	if c.Result == nil || c.Result.SessionID == "" {
+		return nil
+	}
+	out := r.field("session id", sanitize(c.Result.SessionID)+" (the cookie holds only this id)")
+	switch {
+	case !c.StoredChecked:
+	case c.StoredErr != nil:
+		out = append(out, r.field("row", "could not be read: "+sanitize(c.StoredErr.Error()))...)
+	case c.Stored == nil:
+		out = append(out, r.field("row", "none: the database holds no session with this id")...)
+	default:
+		row := c.Stored.Row
+		out = append(out, r.field("row", fmt.Sprintf("%s, id %s, %d bytes, expires %s", sanitize(row.Where), sanitize(row.ID), len(row.Data), row.Expires.UTC().Format("2006-01-02 15:04:05 UTC")))...)
+		out = append(out, r.values("row values", c.Stored.Values)...)
+	}
+	return out
 }
 
 // explain renders cookiecodec's full, layer by layer explanation of c, the

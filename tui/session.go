@@ -30,6 +30,13 @@ type Cookie struct {
 	// Result is what cookiecodec made of it; Err is why it could not decode.
 	Result *cookiecodec.Result
 	Err    error
+	// Stored is the database row a session id cookie points to, read after
+	// the exchange; StoredChecked says whether it was looked up, StoredErr
+	// why the lookup failed. A checked cookie with no row and no error
+	// points to no row.
+	Stored        *server.StoredSession
+	StoredChecked bool
+	StoredErr     error
 }
 
 // Layers are the three parts of a gorilla/securecookie value, which is

@@ -63,7 +63,7 @@ func TestProgramFlow(t *testing.T) {
 		t.Fatal("final model is not a *Model")
 	}
 	view := ansi.Strip(fm.View().Content)
-	for _, want := range []string{"Stage 2 of 3", "HTTP/1.1 302 Found", "Set-Cookie: session=", `values     email = "ada@example.com", name = "Ada"`, "✓ valid"} {
+	for _, want := range []string{"Stage 2 of 7", "HTTP/1.1 302 Found", "Set-Cookie: session=", `values     email = "ada@example.com", name = "Ada"`, "✓ valid"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("final view lacks %q:\n%s", want, view)
 		}

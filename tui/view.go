@@ -154,7 +154,7 @@ func (m *Model) lessonSource() (prose, code string) {
 		}
 		return "The lesson's Flask code for this stage.", b.String()
 	case viewGo:
-		return "The Go handlers the in-process server really runs in this stage, from `server/stages.go`:", "```go\n" + m.goCode[m.idx] + "```\n"
+		return "The Go code the in-process server really runs in this stage, from " + goCodeSource(l) + ":", "```go\n" + m.goCode[m.idx] + "```\n"
 	}
 	return l.Text, ""
 }
@@ -319,10 +319,13 @@ func (m *Model) render() string {
 func (m *Model) headerLine() string {
 	l := m.lessons[m.idx]
 	mark := ""
-	if m.progress.IsDone(string(m.stages[m.idx])) {
+	if m.progress.IsDone(progressKey(l)) {
 		mark = " ✓"
 	}
-	s := fmt.Sprintf("formtest tutor · Stage %d of %d: %s%s", m.idx+1, len(m.lessons), l.Title, mark)
+	// The storage stays in view: the title gives way first.
+	tail := mark + " · " + storageName(m.srv.Storage())
+	s := fmt.Sprintf("formtest tutor · Stage %d of %d: ", m.idx+1, len(m.lessons))
+	s += fold(l.Title, max(8, m.width-ansi.StringWidth(s)-ansi.StringWidth(tail))) + tail
 	return m.styles.Header.Render(fold(s, m.width))
 }
 
@@ -395,6 +398,9 @@ func (m *Model) paneTitle(p pane, width int) string {
 		}
 	case paneSession:
 		name = "Session · decoded cookies"
+		if m.shown != nil && m.shown.Storage != "" {
+			name += " · " + storageName(m.shown.Storage)
+		}
 	case paneTraffic:
 		name = fmt.Sprintf("Traffic · %d request(s) to %s", len(m.trafficLog), m.runner.URL())
 		if m.vps[p].Height() == 0 && len(m.trafficLog) > 0 {
@@ -417,7 +423,7 @@ func (m *Model) stageList() []string {
 	lines := []string{m.styles.Section.Render(fold("Stages (enter goes to one, esc closes)", m.width)), ""}
 	for i, l := range m.lessons {
 		mark := "[ ]"
-		if m.progress.IsDone(string(m.stages[i])) {
+		if m.progress.IsDone(progressKey(l)) {
 			mark = "[✓]"
 		}
 		cur := "  "
@@ -428,14 +434,14 @@ func (m *Model) stageList() []string {
 		switch {
 		case i == m.listSel:
 			line = m.styles.Selected.Render(line)
-		case m.progress.IsDone(string(m.stages[i])):
+		case m.progress.IsDone(progressKey(l)):
 			line = m.styles.Done.Render(line)
 		}
 		lines = append(lines, line)
 	}
 	done := 0
-	for _, st := range m.stages {
-		if m.progress.IsDone(string(st)) {
+	for _, l := range m.lessons {
+		if m.progress.IsDone(progressKey(l)) {
 			done++
 		}
 	}
