@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/sessionstore"
 	"github.com/formtest/formtest/tui"
 )
 
@@ -26,6 +28,10 @@ type tutorOptions struct {
 	Email string
 	Plain bool
 	Reset bool
+	// Store is where server-side sessions live: "cookie" for no database,
+	// sqlite:PATH or redis://HOST:PORT/DB; "" means an SQLite file next to
+	// the progress file.
+	Store string
 
 	// NoColor is set when NO_COLOR is set to anything but "".
 	NoColor bool
@@ -62,12 +68,17 @@ Requests from a browser or curl to the server's URL appear live in the
 traffic list. Progress is saved in $XDG_STATE_HOME/formtest (or the OS's
 state directory) and resumed next time; --reset starts over.
 
+The stage on keeping sessions in a database needs one: by default an
+SQLite file, sessions.db, next to the saved progress; --store picks
+another (sqlite:PATH or redis://HOST:PORT/DB), and --store cookie none.
+
 When stdout is not a terminal, or with --plain, the tutor runs every stage
 and prints the whole tutorial as a plain transcript, with no escape codes.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
   formtest tutor --plain > transcript.txt
-  formtest tutor --addr 127.0.0.1:5000 --reset`,
+  formtest tutor --addr 127.0.0.1:5000 --reset
+  formtest tutor --store redis://127.0.0.1:6379/0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.In = cmd.InOrStdin()
@@ -88,6 +99,7 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
 	f.StringVar(&opts.Email, "email", "ada@example.com", "email the demo form posts")
 	f.BoolVar(&opts.Plain, "plain", false, "print the tutorial as a plain transcript (automatic when stdout is not a terminal)")
 	f.BoolVar(&opts.Reset, "reset", false, "forget saved progress and start at stage 1")
+	f.StringVar(&opts.Store, "store", "", "session database for server-side sessions: sqlite:`PATH`, redis://HOST:PORT/DB, or cookie for none (default: sessions.db next to the saved progress)")
 	return cmd
 }
 
@@ -119,6 +131,47 @@ func statePath(getenv func(string) string, goos string) string {
 	return filepath.Join(dir, "formtest", "tutor.json")
 }
 
+// tutorStoreSpec returns the session database the tutor opens: store as
+// given, or an SQLite file next to the progress file statePath when store
+// is "". It returns "" for no database: --store cookie, or no state
+// directory to put the default in. A store that names no database kind is
+// a usage error.
+func tutorStoreSpec(store, statePath string) (string, error) {
+	spec := strings.TrimSpace(store)
+	switch {
+	case spec == "cookie":
+		return "", nil
+	case spec == "" && statePath == "":
+		return "", nil
+	case spec == "":
+		return "sqlite:" + filepath.Join(filepath.Dir(statePath), "sessions.db"), nil
+	case spec == "sqlite:":
+		return "", usageErrorf("--store sqlite: needs a file path, such as sqlite:sessions.db")
+	case strings.HasPrefix(spec, "sqlite:"), strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
+		return spec, nil
+	}
+	return "", usageErrorf("--store %q: want sqlite:PATH, redis://HOST:PORT/DB, or cookie for no session database", redactURL(spec))
+}
+
+// openTutorStore opens the tutor's session database, or returns nil for
+// none. A default SQLite file gets its directory made first.
+func openTutorStore(ctx context.Context, opts *tutorOptions) (sessionstore.Backend, error) {
+	spec, err := tutorStoreSpec(opts.Store, opts.StatePath)
+	if err != nil || spec == "" {
+		return nil, err
+	}
+	if strings.TrimSpace(opts.Store) == "" {
+		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o700); err != nil {
+			return nil, fmt.Errorf("session database %s: %w", strings.TrimPrefix(spec, "sqlite:"), err)
+		}
+	}
+	b, err := sessionstore.Open(ctx, spec)
+	if err != nil {
+		return nil, fmt.Errorf("--store %s: %w", redactURL(spec), err)
+	}
+	return b, nil
+}
+
 // runTutor runs the tutorial until the learner quits or ctx is done.
 func runTutor(ctx context.Context, opts *tutorOptions) error {
 	host, _, err := net.SplitHostPort(opts.Addr)
@@ -136,7 +189,14 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if err != nil {
 		return fmt.Errorf("lesson %s: %w", ls[0].File, err)
 	}
-	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: first})
+	backend, err := openTutorStore(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if backend != nil {
+		defer backend.Close()
+	}
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: first, Storage: server.StorageSigned, Backend: backend})
 	if err != nil {
 		return err
 	}

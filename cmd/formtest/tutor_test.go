@@ -23,14 +23,14 @@ func TestNewTutorCmdFlags(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "/var/state")
 	var got *tutorOptions
 	cmd := newTutorCmd(func(o *tutorOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--addr", "127.0.0.1:5001", "--name", "Bob", "--email", "bob@example.com", "--plain", "--reset"})
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:5001", "--name", "Bob", "--email", "bob@example.com", "--plain", "--reset", "--store", "redis://127.0.0.1:6379/0"})
 	cmd.SetOut(io.Discard)
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := tutorOptions{Addr: "127.0.0.1:5001", Name: "Bob", Email: "bob@example.com", Plain: true, Reset: true, NoColor: true, StatePath: "/var/state/formtest/tutor.json"}
+	want := tutorOptions{Addr: "127.0.0.1:5001", Name: "Bob", Email: "bob@example.com", Plain: true, Reset: true, Store: "redis://127.0.0.1:6379/0", NoColor: true, StatePath: "/var/state/formtest/tutor.json"}
 	if got.Addr != want.Addr || got.Name != want.Name || got.Email != want.Email || got.Plain != want.Plain ||
-		got.Reset != want.Reset || got.NoColor != want.NoColor || got.StatePath != want.StatePath || got.IsTTY {
+		got.Reset != want.Reset || got.Store != want.Store || got.NoColor != want.NoColor || got.StatePath != want.StatePath || got.IsTTY {
 		t.Errorf("options = %+v, want %+v", *got, want)
 	}
 
@@ -40,7 +40,7 @@ func TestNewTutorCmdFlags(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.Addr != "127.0.0.1:0" || got.Name != "Ada" || got.Email != "ada@example.com" || got.Plain || got.Reset || got.NoColor {
+	if got.Addr != "127.0.0.1:0" || got.Name != "Ada" || got.Email != "ada@example.com" || got.Plain || got.Reset || got.Store != "" || got.NoColor {
 		t.Errorf("default options = %+v", *got)
 	}
 
@@ -74,7 +74,50 @@ func TestStatePath(t *testing.T) {
 	}
 }
 
+func TestTutorStoreSpec(t *testing.T) {
+	state := filepath.FromSlash("/x/state/formtest/tutor.json")
+	tests := []struct {
+		store, statePath string
+		want             string
+		usage            bool
+	}{
+		{"", state, "sqlite:" + filepath.FromSlash("/x/state/formtest/sessions.db"), false},
+		{"", "", "", false}, // nowhere to put the default: no database
+		{"cookie", state, "", false},
+		{" sqlite:/tmp/s.db ", state, "sqlite:/tmp/s.db", false},
+		{"redis://127.0.0.1:6379/0", state, "redis://127.0.0.1:6379/0", false},
+		{"rediss://h:6380/1", state, "rediss://h:6380/1", false},
+		{"sqlite:", state, "", true},
+		{"postgres://db", state, "", true},
+		{"sessions.db", state, "", true},
+	}
+	for _, tt := range tests {
+		got, err := tutorStoreSpec(tt.store, tt.statePath)
+		ee, isUsage := errors.AsType[*exitError](err)
+		if got != tt.want || (err != nil) != tt.usage || (err != nil && (!isUsage || ee.code != exitUsage)) {
+			t.Errorf("tutorStoreSpec(%q, %q) = %q, %v; want %q, usage error %v", tt.store, tt.statePath, got, err, tt.want, tt.usage)
+		}
+	}
+}
+
+func TestRunTutorStoreErrors(t *testing.T) {
+	var stderr bytes.Buffer
+	code := execute(t.Context(), []string{"tutor", "--plain", "--store", "postgres://db"}, strings.NewReader(""), io.Discard, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "want sqlite:PATH, redis://HOST:PORT/DB, or cookie") {
+		t.Errorf("tutor --store postgres://db exited %d, want %d; stderr %q", code, exitUsage, stderr.String())
+	}
+	stderr.Reset()
+	missing := "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "s.db")
+	code = execute(t.Context(), []string{"tutor", "--plain", "--store", missing}, strings.NewReader(""), io.Discard, &stderr)
+	if code != exitFail || !strings.Contains(stderr.String(), "--store "+missing) {
+		t.Errorf("tutor --store %s exited %d, want %d; stderr %q", missing, code, exitFail, stderr.String())
+	}
+}
+
 func TestTutorPlainWhenNotATerminal(t *testing.T) {
+	// The default session database goes next to the progress file.
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
 	var out, errOut bytes.Buffer
 	// stdout is a buffer, not a terminal: the transcript, without --plain.
 	code := execute(t.Context(), []string{"tutor", "--name", "Grace", "--email", "grace@example.com"}, strings.NewReader(""), &out, &errOut)
@@ -85,6 +128,7 @@ func TestTutorPlainWhenNotATerminal(t *testing.T) {
 	for _, want := range []string{
 		"Stage 1: A page that cannot remember", "Stage 2: The session travels in a cookie", "Stage 3: The template reads the session",
 		"GET /show HTTP/1.1", "HTTP/1.1 302 Found", "Set-Cookie: session=", "Cookie: session=", `name = "Grace"`,
+		"Stage 7: Store only what you need", "sqlite table sessions in " + filepath.Join(state, "formtest", "sessions.db"),
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("transcript lacks %q", want)
@@ -92,6 +136,16 @@ func TestTutorPlainWhenNotATerminal(t *testing.T) {
 	}
 	if strings.Contains(s, "\x1b") {
 		t.Error("transcript holds escape codes")
+	}
+
+	// --store cookie: no database, and the database stage says so.
+	out.Reset()
+	code = execute(t.Context(), []string{"tutor", "--store", "cookie"}, strings.NewReader(""), &out, &errOut)
+	if code != exitOK {
+		t.Fatalf("tutor --store cookie exited %d: %s", code, errOut.String())
+	}
+	if s := out.String(); !strings.Contains(s, "the tutor has none (it was started with --store cookie)") || strings.Contains(s, "sqlite table") {
+		t.Errorf("--store cookie transcript does not say the database stage has no database")
 	}
 }
 
@@ -188,7 +242,7 @@ func TestRunTutorSavesAndResumes(t *testing.T) {
 	}
 
 	screen = runTUI(t, &tutorOptions{StatePath: path, Reset: true}, func(w io.Writer) { io.WriteString(w, "q") })
-	if !strings.Contains(screen, "Progress reset") || !strings.Contains(screen, "Stage 1 of 3") {
+	if !strings.Contains(screen, "Progress reset") || !strings.Contains(screen, "Stage 1 of 7") {
 		t.Errorf("--reset does not start over:\n%s", screen)
 	}
 	if p := readProgress(t, path); p.Current != "hardcoded" || len(p.Done) != 0 {
@@ -200,7 +254,7 @@ func TestRunTutorCorruptState(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tutor.json")
 	os.WriteFile(path, []byte("{{{ not json"), 0o600)
 	screen := runTUI(t, &tutorOptions{StatePath: path, NoColor: true}, func(w io.Writer) { io.WriteString(w, "q") })
-	if !strings.Contains(screen, "afresh") || !strings.Contains(screen, "Stage 1 of 3") {
+	if !strings.Contains(screen, "afresh") || !strings.Contains(screen, "Stage 1 of 7") {
 		t.Errorf("corrupt state file: screen\n%s", screen)
 	}
 	screen = runTUI(t, &tutorOptions{}, func(w io.Writer) { io.WriteString(w, "q") })
