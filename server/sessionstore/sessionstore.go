@@ -2,8 +2,17 @@
 // frameworks do: the browser's cookie carries only a random session id,
 // signed, and the values live in a database row keyed by that id.
 //
-// A Backend is the database (SQLite through a pure-Go driver, or Redis);
-// Store wraps a Backend as a gorilla sessions.Store.
+// A Backend is the database: SQLite through a pure-Go driver (OpenSQLite),
+// or Redis (OpenRedis); Open picks one from a spec such as
+// "sqlite:sessions.db" or "redis://127.0.0.1:6379/0". Store wraps a Backend
+// as a gorilla sessions.Store, so handlers use it as they would a
+// CookieStore.
+//
+// Failures fall into classes a server can act on: *UnavailableError (the
+// database is down or locked: answer 503), *TooLargeError (the session
+// outgrew Store.MaxBytes), ErrUnknownID (the cookie names a session that
+// expired or was deleted: start a new one), and securecookie's decode
+// errors (the cookie did not verify).
 package sessionstore
 
 import (

@@ -18,6 +18,9 @@ import (
 // Store.MaxBytes is 0.
 const DefaultMaxBytes = 64 << 10
 
+// errNoBackend is returned by a Store made without NewStore.
+var errNoBackend = errors.New("sessionstore: the Store has no Backend; make it with NewStore")
+
 // sessionCookieLifetime is how long a row lives when the cookie is a
 // session cookie (MaxAge 0) and so carries no expiry of its own.
 const sessionCookieLifetime = 24 * time.Hour
@@ -80,6 +83,9 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	if err != nil {
 		return sess, nil // no cookie: a fresh session
 	}
+	if s.backend == nil {
+		return sess, errNoBackend
+	}
 	var id string
 	if err := securecookie.DecodeMulti(name, c.Value, &id, s.Codecs...); err != nil {
 		return sess, err
@@ -116,6 +122,9 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 	if sess == nil {
 		return errors.New("sessionstore: save: nil session")
+	}
+	if s.backend == nil {
+		return errNoBackend
 	}
 	name := sess.Name()
 	opts := sess.Options

@@ -450,6 +450,16 @@ func TestStoreSaveErrors(t *testing.T) {
 	if err := s.Save(httptest.NewRequest("POST", "/", nil), rec, nil); err == nil {
 		t.Error("Save(nil) succeeded")
 	}
+
+	// A Store not made by NewStore fails instead of panicking.
+	var zero Store
+	r := requestWith(&http.Cookie{Name: cookieName, Value: "x"})
+	if sess, err := zero.New(r, cookieName); sess == nil || err == nil {
+		t.Errorf("zero Store New = %v, %v; want a session and an error", sess, err)
+	}
+	if err := zero.Save(r, httptest.NewRecorder(), sessions.NewSession(&zero, cookieName)); err == nil {
+		t.Error("zero Store Save succeeded")
+	}
 }
 
 func TestEncodeMatchesGobEncoder(t *testing.T) {
