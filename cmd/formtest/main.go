@@ -11,9 +11,21 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/redis/go-redis/v9"
 )
 
+// silentRedisLog drops go-redis's own log lines. By default go-redis prints
+// connection failures straight to stderr, which would tear the tutor's
+// full-screen view; serve logs every store failure itself, with context.
+type silentRedisLog struct{}
+
+func (silentRedisLog) Printf(context.Context, string, ...any) {}
+
 func main() {
+	// go-redis keeps its logger in a package variable; main owns the
+	// process, so it is set here, once, before anything connects.
+	redis.SetLogger(silentRedisLog{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
