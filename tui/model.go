@@ -130,7 +130,7 @@ type Model struct {
 	vps      [numPanes]viewport.Model
 	rendered map[renderKey]string
 	// setCookieLine is the exchange pane's line of the first response
-	// with a Set-Cookie, or -1.
+	// with a Set-Cookie or an error status, or -1.
 	setCookieLine int
 	// columns are the panes on screen, column by column, top to bottom,
 	// with their heights (title line included).
@@ -529,7 +529,7 @@ func (m *Model) setLesson(i int) tea.Cmd {
 	if note != "" {
 		m.setStatus(note, true)
 	} else {
-		m.setStatus(fmt.Sprintf("Stage %d: the server now runs the %q stage, sessions in a %s. Press enter to run %s.", i+1, m.stages[i], storageName(m.srv.Storage()), m.lessons[i].Request), false)
+		m.setStatus(fmt.Sprintf("Stage %d: the server now runs the %q stage, sessions: %s. Press enter to run %s.", i+1, m.stages[i], storageName(m.srv.Storage()), m.lessons[i].Request), false)
 	}
 	m.layout()
 	return tea.Batch(m.renderLesson(), m.saveProgress())
@@ -567,7 +567,7 @@ func (m *Model) runAttack(forged bool) tea.Cmd {
 		return nil
 	}
 	if !forged && m.runner.SessionCookie() == "" {
-		m.setStatus(strings.ToUpper(noCookie[:1])+noCookie[1:]+" (press enter to run it).", true)
+		m.setStatus(capitalize(noCookie)+" (press enter to run it).", true)
 		return nil
 	}
 	m.running = true
@@ -617,7 +617,7 @@ func (m *Model) cycleStorage() {
 		m.setStatus(note, true)
 		return
 	}
-	msg := fmt.Sprintf("Sessions are now kept in a %s: %s. Cookies from before no longer count; press enter to run the stage.", storageName(next), storageSentence(next))
+	msg := fmt.Sprintf("Sessions now: %s. %s. Cookies from before no longer count; press enter to run the stage.", storageName(next), capitalize(storageSentence(next)))
 	if next == server.StorageSigned && m.srv.Backend() == nil {
 		msg += " (No database: S skips server-side sessions.)"
 	}

@@ -121,7 +121,7 @@ func foldCookie(v string, room int) string {
 }
 
 // exchange renders ex in wire form. It returns the text and the line of the
-// first status line that comes with a Set-Cookie, or -1.
+// first status line that comes with a Set-Cookie or an error, or -1.
 func (r renderer) exchange(ex *Exchange) (string, int) {
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
@@ -165,7 +165,7 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 			what += ": followed with " + ex.Hops[i+1].Method + " " + pathOf(ex.Hops[i+1].URL)
 		}
 		add(r.st.Section.Render(r.foldWidth(fmt.Sprintf("← Response %d of %d · %d %s · %s", i+1, len(ex.Hops), h.Status, http.StatusText(h.Status), what))))
-		if len(h.SetCookies) > 0 && setCookieLine < 0 {
+		if (len(h.SetCookies) > 0 || h.Status >= 400) && setCookieLine < 0 {
 			setCookieLine = len(lines) - 1
 		}
 		for j, line := range h.ResponseHead {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
@@ -302,4 +304,10 @@ func decodeOptionsFor(opts cookiecodec.Options, st server.Storage) cookiecodec.O
 		}
 	}
 	return opts
+}
+
+// capitalize returns s with its first letter in upper case.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -81,3 +81,69 @@ func TestProgramFlow(t *testing.T) {
 		t.Errorf("progress saves = %+v", saved)
 	}
 }
+
+// TestProgramTamperForgeStorage drives the real program through stage 4:
+// run it, tamper with the cookie (t) and see the server's reason for
+// rejecting it, forge one for admin (F) and see it accepted, then switch
+// the server to encrypted cookies (S).
+func TestProgramTamperForgeStorage(t *testing.T) {
+	srv, r := testServerDB(t, server.StageHardcoded)
+	sub := srv.Subscribe(64)
+	defer sub.Close()
+	m, err := New(Options{
+		Lessons:  testLessons(t),
+		Server:   srv,
+		Runner:   r,
+		Form:     Form{Name: "Ada", Email: "ada@example.com"},
+		Progress: Progress{Current: "template/signed"},
+		Traffic:  sub.C,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, m,
+		teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI)),
+	)
+	waitFor := func(words ...string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			s := ansi.Strip(string(b))
+			for _, w := range words {
+				if !strings.Contains(s, w) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	waitFor("Stage", "secret", "signed")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("Set-Cookie:")
+	tm.Type("t")
+	waitFor("tampered", "REJECTED", "bad", "signature")
+	tm.Type("F")
+	waitFor("forged", "accepted", "admin")
+	tm.Type("S")
+	waitFor("encrypted")
+	tm.Type("q")
+	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if !ok {
+		t.Fatal("final model is not a *Model")
+	}
+	view := ansi.Strip(fm.View().Content)
+	for _, want := range []string{"Stage 4 of 7", "· encrypted cookie", "Sessions now: encrypted cookie", "Exchange · GET /show, forged cookie", "The tutor forged a session cookie claiming name=admin"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("final view lacks %q:\n%s", want, view)
+		}
+	}
+	if srv.Storage() != server.StorageEncrypted {
+		t.Errorf("server storage = %q, want encrypted", srv.Storage())
+	}
+	if rej, known := serverVerdict(fm.runs[3]); !known || rej != "" {
+		t.Errorf("server verdict on the forged cookie = %q, %v; want accepted", rej, known)
+	}
+	if fm.attack == nil || !strings.Contains(fm.attack.Title, "forged") {
+		t.Errorf("last attack = %+v", fm.attack)
+	}
+}
