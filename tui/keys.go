@@ -80,6 +80,14 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
+// storageKeys is the help of a stage about where sessions are kept: its
+// help line offers t, F and S in place of p, tab, f and l (? lists them).
+type storageKeys struct{ KeyMap }
+
+func (k storageKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Run, k.Next, withHelp(k.Tamper, "tamper"), withHelp(k.Forge, "forge"), k.Storage, k.Help, k.Quit}
+}
+
 // listKeys is the help shown while the stage list is open.
 type listKeys struct{ k *KeyMap }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/formtest/formtest/server"
 )
 
@@ -55,6 +56,9 @@ func TestModelTamperForgeStorage(t *testing.T) {
 	m, srv, r, feed := newDBModel(t, "template/signed")
 	if m.Stage() != 3 || srv.Storage() != server.StorageSigned || !strings.Contains(screen(m), "· signed cookie") {
 		t.Fatalf("stage 4: lesson %d, storage %q:\n%s", m.Stage(), srv.Storage(), screen(m))
+	}
+	if h := ansi.Strip(m.helpView()); !strings.Contains(h, "t tamper • F forge • S storage • ? keys • q quit") {
+		t.Errorf("stage 4's help line = %q", h)
 	}
 
 	// t with an empty jar says what to do first.

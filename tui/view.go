@@ -265,6 +265,9 @@ func (m *Model) helpView() string {
 	if m.focus == paneTraffic && len(m.trafficLog) > 0 {
 		keys.Run = withHelp(keys.Run, "open")
 	}
+	if m.lessons[m.idx].Storage != "" {
+		return m.help.View(storageKeys{keys})
+	}
 	return m.help.View(keys)
 }
 
