@@ -160,14 +160,22 @@ func openTutorStore(ctx context.Context, opts *tutorOptions) (sessionstore.Backe
 	if err != nil || spec == "" {
 		return nil, err
 	}
-	if strings.TrimSpace(opts.Store) == "" {
-		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o700); err != nil {
-			return nil, fmt.Errorf("session database %s: %w", strings.TrimPrefix(spec, "sqlite:"), err)
+	if strings.TrimSpace(opts.Store) != "" {
+		b, err := sessionstore.Open(ctx, spec)
+		if err != nil {
+			return nil, fmt.Errorf("--store %s: %w", redactURL(spec), err)
 		}
+		return b, nil
 	}
-	b, err := sessionstore.Open(ctx, spec)
+	// The default: an SQLite file beside the progress file.
+	b, err := func() (sessionstore.Backend, error) {
+		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o700); err != nil {
+			return nil, err
+		}
+		return sessionstore.Open(ctx, spec)
+	}()
 	if err != nil {
-		return nil, fmt.Errorf("--store %s: %w", redactURL(spec), err)
+		return nil, fmt.Errorf("session database %s: %w (--store cookie runs the tutor without one)", strings.TrimPrefix(spec, "sqlite:"), err)
 	}
 	return b, nil
 }

@@ -112,6 +112,13 @@ func TestRunTutorStoreErrors(t *testing.T) {
 	if code != exitFail || !strings.Contains(stderr.String(), "--store "+missing) {
 		t.Errorf("tutor --store %s exited %d, want %d; stderr %q", missing, code, exitFail, stderr.String())
 	}
+	// The default database cannot be made where the progress would go.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o600)
+	err := runTutor(t.Context(), &tutorOptions{Addr: "127.0.0.1:0", Out: io.Discard, StatePath: filepath.Join(file, "formtest", "tutor.json")})
+	if _, usage := errors.AsType[*exitError](err); err == nil || usage || !strings.Contains(err.Error(), "session database") || !strings.Contains(err.Error(), "--store cookie") {
+		t.Errorf("runTutor with an unusable state directory = %v, want a failure naming the session database", err)
+	}
 }
 
 func TestTutorPlainWhenNotATerminal(t *testing.T) {
