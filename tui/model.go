@@ -600,7 +600,7 @@ func (m *Model) runAttack(forged bool) tea.Cmd {
 // keeps signed cookies, and the returned note says so.
 func (m *Model) applyStorage(st server.Storage) (note string) {
 	if err := m.srv.SetStorage(st); err != nil {
-		note = "This stage keeps sessions in a database, and the tutor has none (it was started with --store cookie), so the server keeps signed cookies instead."
+		note = "This stage keeps sessions in a database, and the tutor was started without one (see tutor --store), so the server keeps signed cookies instead."
 		if err := m.srv.SetStorage(server.StorageSigned); err != nil {
 			note = err.Error()
 		}
@@ -638,7 +638,7 @@ func (m *Model) match(i int) {
 		if observed(ex) {
 			m.pending = slices.Delete(m.pending, j, j+1)
 		}
-		if ex == m.attack {
+		if ex == m.attack && ex == m.shown {
 			if text, bad := attackOutcome(ex); text != "" {
 				m.setStatus(text, bad)
 			}

@@ -137,7 +137,7 @@ func TestModelWalksTheLesson(t *testing.T) {
 	}
 	press(t, m, "right", "right", "right")
 	// Stage 6 keeps sessions in a database, and this server has none.
-	if m.Stage() != 5 || srv.Storage() != server.StorageSigned || !strings.Contains(m.status, "has none") {
+	if m.Stage() != 5 || srv.Storage() != server.StorageSigned || !strings.Contains(m.status, "started without one") {
 		t.Errorf("stage 6 without a database: lesson %d, storage %q, status %q", m.Stage(), srv.Storage(), m.status)
 	}
 	press(t, m, "right")

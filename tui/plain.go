@@ -103,7 +103,7 @@ func (p *plainRun) lesson(ctx context.Context, b *strings.Builder, l lessons.Les
 		fmt.Fprintf(b, "\nSessions: %s: %s.\n", srv.Storage(), storageSentence(srv.Storage()))
 	}
 	if noDB {
-		b.WriteString("\nThis stage keeps sessions in a database, and the tutor has none (it was started with --store cookie), so the server keeps signed cookies instead.\n")
+		b.WriteString("\nThis stage keeps sessions in a database, and the tutor was started without one (see tutor --store), so the server keeps signed cookies instead.\n")
 	}
 	if prev := p.storage; prev != "" && prev != srv.Storage() && st != server.StageGrow {
 		p.opts.Runner.ClearCookies()

@@ -151,7 +151,7 @@ func TestTutorPlainWhenNotATerminal(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("tutor --store cookie exited %d: %s", code, errOut.String())
 	}
-	if s := out.String(); !strings.Contains(s, "the tutor has none (it was started with --store cookie)") || strings.Contains(s, "sqlite table") {
+	if s := out.String(); !strings.Contains(s, "the tutor was started without one (see tutor --store)") || strings.Contains(s, "sqlite table") {
 		t.Errorf("--store cookie transcript does not say the database stage has no database")
 	}
 }
