@@ -269,3 +269,27 @@ func TestRunTutorCorruptState(t *testing.T) {
 		t.Errorf("no state path: screen\n%s", screen)
 	}
 }
+
+func TestTutorWithOwnKeyRefusesTheForgery(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	var out, errOut bytes.Buffer
+	code := execute(t.Context(), []string{"tutor", "--plain", "--store", "cookie", "--secret", "hex:" + strings.Repeat("ab", 32)}, strings.NewReader(""), &out, &errOut)
+	if code != exitOK {
+		t.Fatalf("tutor exited %d: %s", code, errOut.String())
+	}
+	s := out.String()
+	_, forge, ok := strings.Cut(s, "forge a cookie for admin (F)")
+	if !ok {
+		t.Fatal("the transcript has no forge exchange")
+	}
+	forge, _, _ = strings.Cut(forge, "Stage 5")
+	if !strings.Contains(forge, "REJECTED by the server: bad signature") || strings.Contains(forge, `<h3 id="name">admin</h3>`) {
+		t.Errorf("with a key of its own the server accepted the cookie forged with the lesson's key:\n%s", forge)
+	}
+	if strings.Contains(s, strings.Repeat("ab", 32)) {
+		t.Error("the transcript prints the key")
+	}
+	if code := execute(t.Context(), []string{"tutor", "--plain", "--secret", "hex:zz"}, strings.NewReader(""), &out, &errOut); code != exitUsage {
+		t.Errorf("a bad --secret exited %d, want %d", code, exitUsage)
+	}
+}
