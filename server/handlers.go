@@ -24,7 +24,8 @@ type user struct {
 
 // index serves the form.
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "index.html", struct{ Stage Stage }{s.Stage()})
+	// A plain string: html/template formats other types with fmt.
+	s.render(w, r, "index.html", struct{ Stage string }{string(s.Stage())})
 }
 
 // createUser answers POST /users with the current stage's handler.
@@ -214,13 +215,31 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Vary", "Cookie")
+	h["Content-Type"] = s.headers.contentType
+	h["Cache-Control"] = s.headers.cacheControl
+	h["Vary"] = s.headers.vary
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
+	}
+}
+
+// pageHeaders holds the values of the headers every page carries, made once
+// in New so that a response does not allocate them again. The slices are
+// shared by all responses: net/http and the observer only read or clone
+// header values, and Set or Add replace a slice rather than write into it
+// (each has a capacity of one, so an append copies).
+type pageHeaders struct {
+	contentType, cacheControl, vary []string
+}
+
+// newPageHeaders returns the page headers' values, for New.
+func newPageHeaders() pageHeaders {
+	return pageHeaders{
+		contentType:  []string{"text/html; charset=utf-8"},
+		cacheControl: []string{"no-store"},
+		vary:         []string{"Cookie"},
 	}
 }
 

@@ -63,6 +63,7 @@ type Server struct {
 	handler   http.Handler
 	log       *slog.Logger
 	buffers   sync.Pool // of *bytes.Buffer, reused by renderStatus
+	headers   pageHeaders
 }
 
 // New returns a Server configured by cfg.
@@ -123,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.blockKeys = append(s.blockKeys, b)
 	}
+	s.headers = newPageHeaders()
 	s.stage.Store(st)
 	s.storage.Store(storage)
 	s.handler = s.routes()
