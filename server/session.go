@@ -83,7 +83,7 @@ func (s *stores) get(st Storage) sessions.Store {
 // not answer, session writes a 503 page and returns ok=false.
 func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions.Session, ok bool) {
 	store := s.stores.get(s.Storage())
-	if c, err := r.Cookie(CookieName); err == nil && len(c.Name)+len(c.Value) > maxCookieBytes {
+	if oversizeSessionCookie(r) {
 		// No browser would have sent this; do not spend work decoding it.
 		sess, _ = store.New(&http.Request{Header: http.Header{}}, CookieName)
 		return sess, true
@@ -97,6 +97,22 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions
 		s.log.Debug("session cookie rejected", "err", err)
 	}
 	return sess, true
+}
+
+// oversizeSessionCookie reports whether r carries a session cookie whose
+// name and value together exceed what a browser keeps.
+func oversizeSessionCookie(r *http.Request) bool {
+	n := 0
+	for _, line := range r.Header["Cookie"] {
+		n += len(line)
+	}
+	if n <= maxCookieBytes {
+		// No cookie is longer than the headers that carry it: skip parsing
+		// the cookies here, as the store parses them again.
+		return false
+	}
+	c, err := r.Cookie(CookieName)
+	return err == nil && len(c.Name)+len(c.Value) > maxCookieBytes
 }
 
 // saveSession writes sess, to its cookie or to the database. It refuses,
