@@ -202,6 +202,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 // renderStatus executes page into a buffer first, so that a template error
 // never leaves half a page, then writes it. Pages may show session data, so
 // none is cached, and caches must key on the cookie.
+//
+// net/http itself sends the Content-Length of a body under autoLengthBytes
+// that is written before the handler returns, without an entry in the
+// header map to write, clone and sort; renderStatus sets it only for larger
+// pages, which net/http would otherwise send chunked, and for HEAD, where no
+// body is written.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
 	buf, _ := s.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
@@ -218,12 +224,20 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	h["Content-Type"] = s.headers.contentType
 	h["Cache-Control"] = s.headers.cacheControl
 	h["Vary"] = s.headers.vary
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	if r.Method == http.MethodHead || buf.Len() >= autoLengthBytes {
+		h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	}
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
 }
+
+// autoLengthBytes is the size of the buffer in front of a net/http response
+// body (its bufferBeforeChunkingSize): a body smaller than this, written in
+// full before the handler returns, is sent with a Content-Length that
+// net/http computes. TestContentLength checks that pages still carry one.
+const autoLengthBytes = 2048
 
 // pageHeaders holds the values of the headers every page carries, made once
 // in New so that a response does not allocate them again. The slices are
