@@ -24,8 +24,9 @@ type user struct {
 
 // index serves the form.
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	// A plain string: html/template formats other types with fmt.
-	s.render(w, r, "index.html", struct{ Stage string }{string(s.Stage())})
+	// A plain string: html/template formats other types with fmt. The form
+	// shows nothing of the session, so it is written as a public page.
+	s.write(w, r, http.StatusOK, "index.html", struct{ Stage string }{string(s.Stage())}, false)
 }
 
 // createUser answers POST /users with the current stage's handler.
@@ -199,16 +200,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 	s.renderStatus(w, r, http.StatusOK, page, data)
 }
 
-// renderStatus executes page into a buffer first, so that a template error
-// never leaves half a page, then writes it. Pages may show session data, so
-// none is cached, and caches must key on the cookie.
+// renderStatus writes page with status code. The page may show session
+// data, so it is not to be stored, and caches must key on the cookie.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
+	s.write(w, r, code, page, data, true)
+}
+
+// write executes page into a buffer first, so that a template error never
+// leaves half a page, then writes it. A private page (one that may show
+// session data) is sent with Cache-Control: no-store and Vary: Cookie.
 //
 // net/http itself sends the Content-Length of a body under autoLengthBytes
 // that is written before the handler returns, without an entry in the
 // header map to write, clone and sort; renderStatus sets it only for larger
 // pages, which net/http would otherwise send chunked, and for HEAD, where no
 // body is written.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
+func (s *Server) write(w http.ResponseWriter, r *http.Request, code int, page string, data any, private bool) {
 	buf, _ := s.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
@@ -222,8 +229,10 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	}
 	h := w.Header()
 	h["Content-Type"] = s.headers.contentType
-	h["Cache-Control"] = s.headers.cacheControl
-	h["Vary"] = s.headers.vary
+	if private {
+		h["Cache-Control"] = s.headers.cacheControl
+		h["Vary"] = s.headers.vary
+	}
 	if r.Method == http.MethodHead || buf.Len() >= autoLengthBytes {
 		h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	}

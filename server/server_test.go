@@ -610,3 +610,17 @@ func FuzzCreateUser(f *testing.F) {
 		}
 	})
 }
+
+func TestOnlySessionPagesAreUncacheable(t *testing.T) {
+	_, ts, c := newTestServer(t, Config{Stage: StageTemplate})
+	if r := get(t, c, ts.URL+"/"); r.header.Get("Cache-Control") != "" || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("the form: Cache-Control %q, Content-Type %q; want no Cache-Control (it shows no session) and HTML", r.header.Get("Cache-Control"), r.header.Get("Content-Type"))
+	}
+	postForm(t, c, ts.URL+"/users", lessonForm())
+	if r := get(t, c, ts.URL+"/show"); r.header.Get("Cache-Control") != "no-store" || r.header.Get("Vary") != "Cookie" {
+		t.Errorf("/show: Cache-Control %q, Vary %q; want no-store and Cookie", r.header.Get("Cache-Control"), r.header.Get("Vary"))
+	}
+	if r := postForm(t, c, ts.URL+"/users", url.Values{"name": {"x"}}); r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("an error page: Cache-Control %q, want no-store", r.header.Get("Cache-Control"))
+	}
+}
