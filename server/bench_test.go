@@ -123,7 +123,7 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 }
 
-// BenchmarkStores measures POST /users and GET /show with the session kept
+// BenchmarkStores measures the three routes with the session kept
 // in each place formtest can keep it: a signed cookie, an encrypted cookie,
 // a SQLite row and a Redis key (skipped without redis-server):
 //
@@ -158,6 +158,9 @@ func BenchmarkStores(b *testing.B) {
 				b.Fatal(err)
 			}
 			cookie := sessionCookie(b, s)
+			b.Run("GET_index", func(b *testing.B) {
+				benchRequest(b, s, func() *http.Request { return httptest.NewRequest(http.MethodGet, "/", nil) }, http.StatusOK)
+			})
 			b.Run("POST_users", func(b *testing.B) {
 				benchRequest(b, s, func() *http.Request { return formRequest(lessonForm()) }, http.StatusFound)
 			})
