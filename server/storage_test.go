@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/securecookie"
+
 	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/formtest/formtest/server/sessionstore"
 )
@@ -327,5 +329,40 @@ func TestStorageCode(t *testing.T) {
 	}
 	if code, err := StageCode(StageGrow); err != nil || !strings.Contains(code, "notes") {
 		t.Errorf("StageCode(grow) = %q, %v", code, err)
+	}
+}
+
+// rawSerializer signs bytes as they are, to build hostile payloads.
+type rawSerializer struct{}
+
+func (rawSerializer) Serialize(src any) ([]byte, error)     { return src.([]byte), nil }
+func (rawSerializer) Deserialize(src []byte, dst any) error { return nil }
+
+// TestSignedHostileGobIsRefused signs, with the lesson's public key, a gob
+// payload whose forged map length makes encoding/gob allocate without end
+// when it decodes into a nil map. Anyone can sign with a public key, so the
+// server must survive it: gorilla decodes into the session's existing map,
+// which gob fills entry by entry, and the payload runs out at once.
+func TestSignedHostileGobIsRefused(t *testing.T) {
+	hostile := []byte("\r\x7f\x04\x01\x02\xff \x00\x01\x10\x01\x10\x00\x000\xff\x80\x00\xfa\x00\x00\xfa00000000000000000000000000000000000000000")
+	for _, st := range []Storage{StorageSigned, StorageEncrypted} {
+		t.Run(string(st), func(t *testing.T) {
+			key := []byte(LessonKey)
+			var block []byte
+			if st == StorageEncrypted {
+				block, _ = cookiecodec.DeriveBlockKey(key)
+			}
+			sc := securecookie.New(key, block).SetSerializer(rawSerializer{})
+			value, err := sc.Encode(CookieName, hostile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, ts, c := newTestServer(t, Config{Keys: [][]byte{key}, Storage: st})
+			req, _ := http.NewRequest(http.MethodGet, ts.URL+"/show", nil)
+			req.AddCookie(&http.Cookie{Name: CookieName, Value: value})
+			if r := do(t, c, req); r.status != http.StatusOK || !strings.Contains(r.body, "No user in this session") {
+				t.Fatalf("GET /show with a hostile payload = %d\n%s", r.status, r.body)
+			}
+		})
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gorilla/securecookie"
 )
 
 // This file is a schema-less gob decoder. encoding/gob can only decode into
@@ -90,6 +92,15 @@ type gobDecoder struct {
 	depth  int
 	values int
 }
+
+// DecodeGob decodes one gob value, the first in data, without knowing its
+// Go type, within fixed limits on nesting and on the number of values, so
+// that no input can make it run long or allocate much. It returns values in
+// the JSON-friendly forms decodeGob describes. encoding/gob has no such
+// limits (a forged map length makes it allocate without end), so code that
+// gob-decodes bytes it did not write itself should check them with
+// DecodeGob first.
+func DecodeGob(data []byte) (any, error) { return decodeGob(data) }
 
 // decodeGob decodes one gob value, the first in data, without knowing its
 // Go type. Maps become map[string]any (keys formatted as strings), structs
@@ -560,4 +571,24 @@ func keyString(k any) string {
 		return fmt.Sprint(k)
 	}
 	return string(b)
+}
+
+// SafeGob is a securecookie.Serializer for gob, like securecookie's
+// GobEncoder, that checks every payload with DecodeGob before handing it to
+// encoding/gob. A signature proves only that someone with the key made a
+// cookie; where the key is public, as the lesson's is, anyone can sign a
+// payload built to make encoding/gob allocate without end.
+type SafeGob struct{}
+
+// Serialize gob-encodes src, as securecookie.GobEncoder does.
+func (SafeGob) Serialize(src any) ([]byte, error) {
+	return securecookie.GobEncoder{}.Serialize(src)
+}
+
+// Deserialize checks src with DecodeGob, then gob-decodes it into dst.
+func (SafeGob) Deserialize(src []byte, dst any) error {
+	if _, err := DecodeGob(src); err != nil {
+		return fmt.Errorf("cookiecodec: refusing a gob payload: %w", err)
+	}
+	return securecookie.GobEncoder{}.Deserialize(src, dst)
 }

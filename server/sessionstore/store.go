@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/securecookie"
+
+	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/gorilla/sessions"
 )
 
@@ -207,7 +209,12 @@ func DecodeValues(data []byte) (values map[any]any, err error) {
 			values, err = nil, fmt.Errorf("sessionstore: decode session: %v", p)
 		}
 	}()
-	if err := (securecookie.GobEncoder{}).Deserialize(data, &values); err != nil {
+	// encoding/gob trusts the lengths it reads: given a nil map, a corrupt
+	// or forged row could make it allocate a map without end. It gets a
+	// made map, which it fills entry by entry, and SafeGob checks the
+	// bytes with a bounded decoder first.
+	values = make(map[any]any)
+	if err := (cookiecodec.SafeGob{}).Deserialize(data, &values); err != nil {
 		return nil, err
 	}
 	if values == nil {
