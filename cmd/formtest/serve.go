@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -202,14 +201,14 @@ func openStore(ctx context.Context, opts *serveOptions) (server.Storage, session
 		return "", nil, usageErrorf("--encrypt applies to cookie sessions; with --store %s the cookie carries only a random id and the values stay in the database", spec)
 	}
 	if !strings.HasPrefix(spec, "sqlite:") && !strings.HasPrefix(spec, "redis://") && !strings.HasPrefix(spec, "rediss://") {
-		return "", nil, usageErrorf("--store %q: want cookie, sqlite:PATH or redis://HOST:PORT/DB", spec)
+		return "", nil, usageErrorf("--store %q: want cookie, sqlite:PATH or redis://HOST:PORT/DB", sessionstore.Redact(spec))
 	}
 	if spec == "sqlite:" {
 		return "", nil, usageErrorf("--store sqlite: needs a file path, such as sqlite:sessions.db")
 	}
 	b, err := sessionstore.Open(ctx, spec)
 	if err != nil {
-		return "", nil, fmt.Errorf("--store %s: %w", redactURL(spec), err)
+		return "", nil, fmt.Errorf("--store %s: %w", sessionstore.Redact(spec), err)
 	}
 	return server.StorageServer, b, nil
 }
@@ -220,18 +219,9 @@ func describeStore(st server.Storage, b sessionstore.Backend, spec string) strin
 	case server.StorageEncrypted:
 		return "sessions live in the cookie, signed and encrypted (AES-256 key derived from the secret)"
 	case server.StorageServer:
-		return fmt.Sprintf("sessions live in %s (%s); the cookie carries only a signed session id", b.Kind(), redactURL(spec))
+		return fmt.Sprintf("sessions live in %s (%s); the cookie carries only a signed session id", b.Kind(), sessionstore.Redact(spec))
 	}
 	return "sessions live in the cookie, signed, not encrypted: anyone holding it can read the values"
-}
-
-// redactURL hides a password in a Redis URL, so that it is never printed.
-func redactURL(spec string) string {
-	u, err := url.Parse(spec)
-	if err != nil || u.User == nil {
-		return spec
-	}
-	return u.Redacted()
 }
 
 // keySource says where serve's keys came from, for the start-up message.

@@ -216,6 +216,8 @@ func TestRunServeErrors(t *testing.T) {
 		{"sqlite without a path", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:"}, exitUsage, "needs a file path"},
 		{"sqlite in a missing directory", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "s.db")}, exitFail, "no/such"},
 		{"redis not answering", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "redis://:hunter2@127.0.0.1:1/0"}, exitFail, "redis"},
+		{"unknown store with a password", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "Redis://:hunter2@h/0"}, exitUsage, "want cookie"},
+		{"unparsable redis URL with a password", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "redis://:hunter2@127.0.0.1:notaport/0"}, exitFail, "redis"},
 		{"encrypt with a database", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:x.db", Encrypt: true}, exitUsage, "--encrypt applies to cookie sessions"},
 	}
 	for _, tt := range tests {

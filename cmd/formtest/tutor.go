@@ -160,7 +160,7 @@ func tutorStoreSpec(store, statePath string) (string, error) {
 	case strings.HasPrefix(spec, "sqlite:"), strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
 		return spec, nil
 	}
-	return "", usageErrorf("--store %q: want sqlite:PATH, redis://HOST:PORT/DB, or cookie for no session database", redactURL(spec))
+	return "", usageErrorf("--store %q: want sqlite:PATH, redis://HOST:PORT/DB, or cookie for no session database", sessionstore.Redact(spec))
 }
 
 // openTutorStore opens the tutor's session database, or returns nil for
@@ -173,7 +173,7 @@ func openTutorStore(ctx context.Context, opts *tutorOptions) (sessionstore.Backe
 	if strings.TrimSpace(opts.Store) != "" {
 		b, err := sessionstore.Open(ctx, spec)
 		if err != nil {
-			return nil, fmt.Errorf("--store %s: %w", redactURL(spec), err)
+			return nil, fmt.Errorf("--store %s: %w", sessionstore.Redact(spec), err)
 		}
 		return b, nil
 	}

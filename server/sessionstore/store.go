@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -245,13 +244,20 @@ func Open(ctx context.Context, spec string) (Backend, error) {
 		}
 		return b, nil
 	}
-	return nil, fmt.Errorf("sessionstore: unknown session store %q: want sqlite:PATH, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", redact(spec))
+	return nil, fmt.Errorf("sessionstore: unknown session store %q: want sqlite:PATH, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", Redact(spec))
 }
 
-// redact hides the password of a URL-shaped spec.
-func redact(spec string) string {
-	if u, err := url.Parse(spec); err == nil && u.User != nil {
-		return u.Redacted()
+// Redact returns spec with any user and password of a URL-shaped spec
+// replaced by "xxxxx", so that it can be printed. It does not need spec to
+// parse: everything between "://" and the last "@" is hidden.
+func Redact(spec string) string {
+	_, rest, ok := strings.Cut(spec, "://")
+	if !ok {
+		return spec
 	}
-	return spec
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return spec
+	}
+	return spec[:len(spec)-len(rest)] + "xxxxx" + rest[at:]
 }

@@ -534,3 +534,26 @@ func FuzzDecodeValues(f *testing.F) {
 		_, _ = DecodeValues(data)
 	})
 }
+
+func TestRedactHidesPasswordsEvenInBadURLs(t *testing.T) {
+	for _, spec := range []string{
+		"redis://:hunter2@127.0.0.1:6379/0",
+		"redis://user:hunter2@127.0.0.1:notaport/0",
+		"Redis://:hunter2@h/0",
+		"redis://:hun@ter2@h%zz/0",
+		"rediss://:hunter2@[::1/0",
+	} {
+		got := Redact(spec)
+		if strings.Contains(got, "hunter2") || strings.Contains(got, "ter2") {
+			t.Errorf("Redact(%q) = %q: the password shows", spec, got)
+		}
+		if !strings.Contains(got, "xxxxx@") {
+			t.Errorf("Redact(%q) = %q: no sign of what was hidden", spec, got)
+		}
+	}
+	for _, spec := range []string{"sqlite:/tmp/a@b.db", "redis://127.0.0.1:6379/0", "cookie"} {
+		if got := Redact(spec); got != spec {
+			t.Errorf("Redact(%q) = %q, want it unchanged", spec, got)
+		}
+	}
+}
