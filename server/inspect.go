@@ -43,6 +43,8 @@ func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Reques
 			e.Rejected = "unverified: " + res.Reason
 		case res.Expired:
 			e.Rejected = "expired: issued " + res.IssuedAt.Format("2006-01-02 15:04:05 UTC")
+		case res.SessionID != "" && e.Storage != StorageServer:
+			e.Rejected = "a session id, but sessions are kept in cookies now, not in the database"
 		case res.SessionID != "":
 			e.SessionID, e.SessionSource = res.SessionID, "cookie"
 		case e.Storage == StorageServer:
@@ -68,16 +70,21 @@ func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Reques
 			e.Session, e.SessionID, e.SessionSource = res.Values, res.SessionID, "set-cookie"
 		}
 	}
-	if e.SessionID == "" || s.stores.server == nil {
+	if e.SessionID == "" || s.stores.server == nil || e.Storage != StorageServer || e.Status == http.StatusServiceUnavailable {
+		// No row to show, or the database just failed the handler: asking
+		// it again would only hold up the response.
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	stored, err := s.StoredSession(ctx, e.SessionID)
+	if stored != nil && !stored.Row.Expires.After(time.Now()) {
+		stored = nil // expired: the store no longer loads it, though cleanup has not deleted it yet
+	}
 	switch {
 	case err != nil:
 		e.Notes = append(e.Notes, "could not read the session's row: "+err.Error())
-	case stored == nil && e.SessionSource == "cookie" && e.Status != http.StatusServiceUnavailable:
+	case stored == nil && e.SessionSource == "cookie":
 		e.Rejected = "unknown session id: " + sessionstore.ErrUnknownID.Error()
 	default:
 		e.Stored = stored

@@ -227,7 +227,6 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			Start:          start,
 			Duration:       time.Since(start),
 			Stage:          n.stage,
-			Storage:        n.storage,
 			Method:         r.Method,
 			Target:         r.RequestURI,
 			Proto:          r.Proto,
@@ -250,6 +249,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		n.mu.Lock()
 		e.Notes = n.lines
+		e.Storage = n.storage
 		n.mu.Unlock()
 		s.inspectSession(r.Context(), &e, r)
 		s.hub.publish(e)

@@ -82,7 +82,15 @@ func (s *stores) get(st Storage) sessions.Store {
 // empty one, and the observer is told why. When the session database does
 // not answer, session writes a 503 page and returns ok=false.
 func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions.Session, ok bool) {
-	store := s.stores.get(s.Storage())
+	st := s.Storage()
+	if n, ok := r.Context().Value(notesKey{}).(*notes); ok {
+		// The observer reports the storage this request really used, even
+		// if it was switched while the request was on its way.
+		n.mu.Lock()
+		n.storage = st
+		n.mu.Unlock()
+	}
+	store := s.stores.get(st)
 	if oversizeSessionCookie(r) {
 		// No browser would have sent this; do not spend work decoding it.
 		sess, _ = store.New(&http.Request{Header: http.Header{}}, CookieName)

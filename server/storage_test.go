@@ -89,6 +89,19 @@ func TestSwitchingStorageRejectsOldCookies(t *testing.T) {
 			t.Errorf("%s: a fresh session did not work: %s", st, r.body)
 		}
 	}
+	// Back to cookies: the session-id cookie no longer counts, and the
+	// observer says so rather than showing the row.
+	if err := s.SetStorage(StorageSigned); err != nil {
+		t.Fatal(err)
+	}
+	sub := s.Subscribe(4)
+	defer sub.Close()
+	if r := get(t, c, ts.URL+"/show"); !strings.Contains(r.body, "No user in this session") {
+		t.Errorf("signed: a session-id cookie was accepted: %s", r.body)
+	}
+	if e := <-sub.C; !strings.Contains(e.Rejected, "session id") || e.Session != nil || e.Stored != nil {
+		t.Errorf("signed: exchange rejected %q, session %v, stored %v", e.Rejected, e.Session, e.Stored)
+	}
 }
 
 func TestSetStorageNeedsADatabase(t *testing.T) {

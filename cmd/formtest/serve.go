@@ -357,12 +357,10 @@ func formatExchange(e *server.Exchange) string {
 		fmt.Fprintf(&b, "    Set-Cookie: %s\n", cookiecodec.EscapeText(sc))
 	}
 	switch {
+	case e.SessionID != "" && e.Stored != nil:
+		fmt.Fprintf(&b, "    session id %s -> %s: %s\n", cookiecodec.EscapeText(e.SessionID), cookiecodec.EscapeText(e.Stored.Row.Where), cookiecodec.EscapeText(cookiecodec.MarshalValue(e.Session)))
 	case e.SessionID != "":
-		where := "no row"
-		if e.Stored != nil {
-			where = e.Stored.Row.Where
-		}
-		fmt.Fprintf(&b, "    session id %s -> %s: %s\n", cookiecodec.EscapeText(e.SessionID), cookiecodec.EscapeText(where), cookiecodec.EscapeText(cookiecodec.MarshalValue(e.Session)))
+		fmt.Fprintf(&b, "    session id %s -> no row read\n", cookiecodec.EscapeText(e.SessionID))
 	case e.Session != nil:
 		from := "from the Set-Cookie above"
 		if e.SessionSource == "cookie" {
