@@ -170,13 +170,19 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // unavailable answers a request whose session database did not answer:
-// 503, a line in the log, and a page that says to try again. Nothing the
-// visitor had is lost: the session stays in the database for when it is
-// back.
+// 503, a line in the log, and a page that says to try again. The session
+// stays in the database for when it is back.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("session store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+	note(r, "session store unavailable: "+err.Error())
 	w.Header().Set("Retry-After", "5")
-	s.fail(w, r, http.StatusServiceUnavailable, "The session database is not answering right now ("+err.Error()+"). Nothing was lost: try again in a few seconds.")
+	// The page names no address or error text: those are for the log, not
+	// for whoever is on the other end of the connection.
+	msg := "The session database is not answering right now. Your session is still there; try again in a few seconds."
+	if r.Method == http.MethodPost {
+		msg = "The session database is not answering right now, so the form was not saved. Your session is still there; send the form again in a few seconds."
+	}
+	s.fail(w, r, http.StatusServiceUnavailable, msg)
 }
 
 // crossOrigin answers a POST that came from another site's page.

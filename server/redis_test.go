@@ -66,7 +66,7 @@ func TestRedisDownIs503AndRecovers(t *testing.T) {
 		t.Fatalf("POST /users = %d", r.status)
 	}
 	rs.Stop()
-	if r := get(t, c, ts.URL+"/show"); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "redis") {
+	if r := get(t, c, ts.URL+"/show"); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "try again") || strings.Contains(r.body, "127.0.0.1") {
 		t.Fatalf("with Redis down GET /show = %d\n%s", r.status, r.body)
 	}
 	rs.Restart() // an empty Redis: the old session is gone, as after a crash without persistence

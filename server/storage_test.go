@@ -263,6 +263,9 @@ func TestStoreFailureIs503AndRecovers(t *testing.T) {
 		if r.header.Get("Set-Cookie") != "" {
 			t.Errorf("a 503 set a cookie: %q", r.header.Get("Set-Cookie"))
 		}
+		if strings.Contains(r.body, "connection refused") {
+			t.Errorf("the 503 page shows the internal error:\n%s", r.body)
+		}
 	}
 	logMu.Lock()
 	if !strings.Contains(logged.String(), "session store unavailable") {
