@@ -257,7 +257,7 @@ func TestStoreFailureIs503AndRecovers(t *testing.T) {
 		func() response { return postForm(t, c, ts.URL+"/users", lessonForm()) },
 	} {
 		r := try()
-		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "try again") {
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "again in a few seconds") {
 			t.Fatalf("with the store down: %d Retry-After %q\n%s", r.status, r.header.Get("Retry-After"), r.body)
 		}
 		if r.header.Get("Set-Cookie") != "" {
