@@ -133,6 +133,12 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessi
 		}
 		return nil
 	}
+	if sess.Options.MaxAge < 0 {
+		// Ending the session: the browser deletes the cookie, so it needs
+		// no value.
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	}
 	value, err := securecookie.EncodeMulti(sess.Name(), sess.Values, cs.Codecs...)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)

@@ -737,7 +737,7 @@ func (m *Model) growStatus(ex *Exchange) (string, bool) {
 		return "", false
 	}
 	if first.Status == http.StatusRequestEntityTooLarge {
-		return fmt.Sprintf("Note %d: 413: the session would not fit in a cookie (browsers keep at most %d bytes). Press S to keep sessions in the database, then enter.", m.growRuns, cookiecodec.BrowserLimit), true
+		return fmt.Sprintf("Note %d: 413: the session would not fit in a cookie (browsers keep at most %d bytes). Press S until the title says the session is in the database (encrypted comes first), then enter.", m.growRuns, cookiecodec.BrowserLimit), true
 	}
 	size := setCookieSize(ex)
 	if size == 0 {
@@ -773,7 +773,7 @@ func storedSize(ex *Exchange) int {
 func setCookieSize(ex *Exchange) int {
 	for _, c := range ex.Cookies {
 		if !c.Sent && !c.Deleted {
-			return len(server.CookieName) + 1 + len(c.Value)
+			return len(server.CookieName) + len(c.Value)
 		}
 	}
 	return 0

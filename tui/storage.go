@@ -247,6 +247,9 @@ func serverVerdict(ex *Exchange) (rejected string, known bool) {
 // attackOutcome sums up a tamper or forge exchange in a sentence, once the
 // server's verdict is known.
 func attackOutcome(ex *Exchange) (text string, bad bool) {
+	if ex == nil {
+		return "", false
+	}
 	rejected, known := serverVerdict(ex)
 	forged := strings.Contains(ex.Action, "forged")
 	switch {

@@ -164,30 +164,28 @@ func tutorStoreSpec(store, statePath string) (string, error) {
 }
 
 // openTutorStore opens the tutor's session database, or returns nil for
-// none. A default SQLite file gets its directory made first.
-func openTutorStore(ctx context.Context, opts *tutorOptions) (sessionstore.Backend, error) {
+// none. A database given with --store must open. The default, an SQLite
+// file beside the progress file, is a convenience: when it cannot be made
+// the tutor goes on without one, and warning says why.
+func openTutorStore(ctx context.Context, opts *tutorOptions) (b sessionstore.Backend, warning string, err error) {
 	spec, err := tutorStoreSpec(opts.Store, opts.StatePath)
 	if err != nil || spec == "" {
-		return nil, err
+		return nil, "", err
 	}
 	if strings.TrimSpace(opts.Store) != "" {
 		b, err := sessionstore.Open(ctx, spec)
 		if err != nil {
-			return nil, fmt.Errorf("--store %s: %w", sessionstore.Redact(spec), err)
+			return nil, "", fmt.Errorf("--store %s: %w", sessionstore.Redact(spec), err)
 		}
-		return b, nil
+		return b, "", nil
 	}
-	// The default: an SQLite file beside the progress file.
-	b, err := func() (sessionstore.Backend, error) {
-		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o700); err != nil {
-			return nil, err
+	err = os.MkdirAll(filepath.Dir(opts.StatePath), 0o700)
+	if err == nil {
+		if b, err = sessionstore.Open(ctx, spec); err == nil {
+			return b, "", nil
 		}
-		return sessionstore.Open(ctx, spec)
-	}()
-	if err != nil {
-		return nil, fmt.Errorf("session database %s: %w (--store cookie runs the tutor without one)", strings.TrimPrefix(spec, "sqlite:"), err)
 	}
-	return b, nil
+	return nil, fmt.Sprintf("No session database (%s: %v): the database stage will say so; --store picks another.", strings.TrimPrefix(spec, "sqlite:"), err), nil
 }
 
 // runTutor runs the tutorial until the learner quits or ctx is done.
@@ -211,7 +209,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if err != nil {
 		return fmt.Errorf("lesson %s: %w", ls[0].File, err)
 	}
-	backend, err := openTutorStore(ctx, opts)
+	backend, storeWarning, err := openTutorStore(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -238,6 +236,9 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	form := tui.Form{Name: opts.Name, Email: opts.Email}
 
 	if opts.Plain || !opts.IsTTY {
+		if storeWarning != "" {
+			fmt.Fprintln(opts.ErrOut, "formtest tutor: "+storeWarning)
+		}
 		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Lessons: ls, Server: srv, Runner: runner, Form: form})
 	}
 
@@ -247,6 +248,9 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	}
 	if opts.StatePath == "" {
 		note = "No state directory (set XDG_STATE_HOME or HOME): progress will not be saved."
+	}
+	if storeWarning != "" {
+		note = strings.TrimSpace(note + " " + storeWarning)
 	}
 	sub := srv.Subscribe(256)
 	defer sub.Close()
