@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
+	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/formtest/formtest/server/sessionstore"
 )
 
@@ -173,11 +174,10 @@ func (s *Server) StoredSession(ctx context.Context, id string) (*StoredSession, 
 		return nil, nil
 	}
 	out := &StoredSession{Row: row}
-	if vals, err := sessionstore.DecodeValues(row.Data); err == nil {
-		out.Values = make(map[string]any, len(vals))
-		for k, v := range vals {
-			out.Values[fmt.Sprint(k)] = v
-		}
+	// For display: the bounded, schema-less decoder gives the same
+	// JSON-friendly values as a decoded cookie.
+	if v, err := cookiecodec.DecodeGob(row.Data); err == nil {
+		out.Values, _ = v.(map[string]any)
 	}
 	return out, nil
 }
