@@ -182,13 +182,22 @@ func lookupStored(ctx context.Context, srv *server.Server, ex *Exchange) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
+	type row struct {
+		stored *server.StoredSession
+		err    error
+	}
+	read := make(map[string]row) // one read per id: a run sends the id it was given back
 	for i := range ex.Cookies {
 		c := &ex.Cookies[i]
 		if c.Result == nil || c.Result.SessionID == "" || c.Result.Signature != cookiecodec.Valid {
 			continue
 		}
-		c.Stored, c.StoredErr = srv.StoredSession(ctx, c.Result.SessionID)
-		c.StoredChecked = true
+		r, ok := read[c.Result.SessionID]
+		if !ok {
+			r.stored, r.err = srv.StoredSession(ctx, c.Result.SessionID)
+			read[c.Result.SessionID] = r
+		}
+		c.Stored, c.StoredErr, c.StoredChecked = r.stored, r.err, true
 	}
 }
 
