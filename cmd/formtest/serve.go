@@ -197,14 +197,11 @@ func openStore(ctx context.Context, opts *serveOptions) (server.Storage, session
 		}
 		return server.StorageSigned, nil, nil
 	}
+	if err := sessionstore.CheckSpec(spec); err != nil {
+		return "", nil, usageErrorf("--store: %v (or cookie, the default: the session in the cookie)", err)
+	}
 	if opts.Encrypt {
-		return "", nil, usageErrorf("--encrypt applies to cookie sessions; with --store %s the cookie carries only a random id and the values stay in the database", spec)
-	}
-	if !strings.HasPrefix(spec, "sqlite:") && !strings.HasPrefix(spec, "redis://") && !strings.HasPrefix(spec, "rediss://") {
-		return "", nil, usageErrorf("--store %q: want cookie, sqlite:PATH or redis://HOST:PORT/DB", sessionstore.Redact(spec))
-	}
-	if spec == "sqlite:" {
-		return "", nil, usageErrorf("--store sqlite: needs a file path, such as sqlite:sessions.db")
+		return "", nil, usageErrorf("--encrypt applies to cookie sessions; with --store %s the cookie carries only a random id and the values stay in the database", sessionstore.Redact(spec))
 	}
 	b, err := sessionstore.Open(ctx, spec)
 	if err != nil {

@@ -155,12 +155,11 @@ func tutorStoreSpec(store, statePath string) (string, error) {
 		return "", nil
 	case spec == "":
 		return "sqlite:" + filepath.Join(filepath.Dir(statePath), "sessions.db"), nil
-	case spec == "sqlite:":
-		return "", usageErrorf("--store sqlite: needs a file path, such as sqlite:sessions.db")
-	case strings.HasPrefix(spec, "sqlite:"), strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
-		return spec, nil
 	}
-	return "", usageErrorf("--store %q: want sqlite:PATH, redis://HOST:PORT/DB, or cookie for no session database", sessionstore.Redact(spec))
+	if err := sessionstore.CheckSpec(spec); err != nil {
+		return "", usageErrorf("--store: %v (or cookie for no session database)", err)
+	}
+	return spec, nil
 }
 
 // openTutorStore opens the tutor's session database, or returns nil for

@@ -103,7 +103,7 @@ func TestTutorStoreSpec(t *testing.T) {
 func TestRunTutorStoreErrors(t *testing.T) {
 	var stderr bytes.Buffer
 	code := execute(t.Context(), []string{"tutor", "--plain", "--store", "postgres://db"}, strings.NewReader(""), io.Discard, &stderr)
-	if code != exitUsage || !strings.Contains(stderr.String(), "want sqlite:PATH, redis://HOST:PORT/DB, or cookie") {
+	if code != exitUsage || !strings.Contains(stderr.String(), "is not a session database: want sqlite:PATH or redis://HOST:PORT/DB (or cookie") {
 		t.Errorf("tutor --store postgres://db exited %d, want %d; stderr %q", code, exitUsage, stderr.String())
 	}
 	stderr.Reset()

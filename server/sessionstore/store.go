@@ -226,25 +226,34 @@ func DecodeValues(data []byte) (values map[any]any, err error) {
 // (with default SQLiteOptions), or "redis://HOST:PORT/DB" or
 // "rediss://HOST:PORT/DB" for a Redis server.
 func Open(ctx context.Context, spec string) (Backend, error) {
-	switch {
-	case strings.HasPrefix(spec, "sqlite:"):
-		path := strings.TrimPrefix(spec, "sqlite:")
-		if path == "" {
-			return nil, errors.New(`sessionstore: open "sqlite:": no path; want sqlite:PATH`)
-		}
+	if err := CheckSpec(spec); err != nil {
+		return nil, fmt.Errorf("sessionstore: %w", err)
+	}
+	if path, ok := strings.CutPrefix(spec, "sqlite:"); ok {
 		b, err := OpenSQLite(ctx, path, SQLiteOptions{})
 		if err != nil {
 			return nil, err // not a nil *SQLite inside a non-nil Backend
 		}
 		return b, nil
-	case strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
-		b, err := OpenRedis(ctx, spec)
-		if err != nil {
-			return nil, err
-		}
-		return b, nil
 	}
-	return nil, fmt.Errorf("sessionstore: unknown session store %q: want sqlite:PATH, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", Redact(spec))
+	b, err := OpenRedis(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// CheckSpec reports whether spec names a session database that Open knows:
+// sqlite:PATH, or redis://HOST:PORT/DB (rediss:// for TLS). It opens
+// nothing, and its error never prints a password.
+func CheckSpec(spec string) error {
+	switch {
+	case spec == "sqlite:":
+		return errors.New(`"sqlite:" has no file path; want sqlite:PATH, such as sqlite:sessions.db`)
+	case strings.HasPrefix(spec, "sqlite:"), strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
+		return nil
+	}
+	return fmt.Errorf("%q is not a session database: want sqlite:PATH or redis://HOST:PORT/DB", Redact(spec))
 }
 
 // Redact returns spec with any user and password of a URL-shaped spec
