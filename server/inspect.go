@@ -12,9 +12,14 @@ import (
 // DecodeOptions returns the cookiecodec options that verify this server's
 // session cookies as it keeps them now: its cookie name, every key it
 // accepts and, when sessions are encrypted, the block keys.
-func (s *Server) DecodeOptions() cookiecodec.Options {
+func (s *Server) DecodeOptions() cookiecodec.Options { return s.DecodeOptionsFor(s.Storage()) }
+
+// DecodeOptionsFor returns the cookiecodec options that verify this
+// server's session cookies as storage st keeps them: block keys only for
+// encrypted cookies, so that a signed cookie is not taken for ciphertext.
+func (s *Server) DecodeOptionsFor(st Storage) cookiecodec.Options {
 	opts := cookiecodec.Options{Format: cookiecodec.Gorilla, Name: CookieName, Secrets: s.keys, MaxAge: s.maxAge}
-	if s.Storage() == StorageEncrypted {
+	if st == StorageEncrypted {
 		opts.BlockKeys = s.blockKeys
 	}
 	return opts
@@ -26,11 +31,7 @@ func (s *Server) DecodeOptions() cookiecodec.Options {
 // the session lives in a database, it also reads the row the cookie's id
 // points to.
 func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Request) {
-	opts := s.DecodeOptions()
-	opts.BlockKeys = nil
-	if e.Storage == StorageEncrypted {
-		opts.BlockKeys = s.blockKeys
-	}
+	opts := s.DecodeOptionsFor(e.Storage)
 	if c, err := r.Cookie(CookieName); err == nil {
 		e.IncomingCookie = c.Value
 		res, err := cookiecodec.Decode(c.Value, opts)

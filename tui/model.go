@@ -784,7 +784,7 @@ func setCookieSize(ex *Exchange) int {
 func (m *Model) openTraffic(i int) {
 	t := &m.trafficLog[i]
 	if t.ex == nil {
-		t.ex = FromServer(t.e, decodeOptionsFor(m.srv.DecodeOptions(), t.e.Storage))
+		t.ex = FromServer(t.e, m.srv.DecodeOptionsFor(t.e.Storage))
 	}
 	m.shown = t.ex
 	m.focus = paneExchange

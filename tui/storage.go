@@ -299,25 +299,6 @@ func waitObserved(ctx context.Context, c <-chan server.Exchange, ex *Exchange) {
 	}
 }
 
-// decodeOptionsFor returns opts, the server's options now, adjusted to
-// decode cookies made under storage st: with the block keys derived from
-// the secrets when st is encrypted, without them otherwise.
-func decodeOptionsFor(opts cookiecodec.Options, st server.Storage) cookiecodec.Options {
-	if st != server.StorageEncrypted {
-		opts.BlockKeys = nil
-		return opts
-	}
-	if len(opts.BlockKeys) > 0 {
-		return opts
-	}
-	for _, k := range opts.Secrets {
-		if b, err := cookiecodec.DeriveBlockKey(k); err == nil {
-			opts.BlockKeys = append(opts.BlockKeys, b)
-		}
-	}
-	return opts
-}
-
 // capitalize returns s with its first letter in upper case.
 func capitalize(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
