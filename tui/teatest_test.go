@@ -38,18 +38,7 @@ func TestProgramFlow(t *testing.T) {
 	// The renderer writes only the cells that change, so a phrase on screen
 	// may reach the output in pieces. Wait for single words, then check
 	// whole lines in the final view.
-	waitFor := func(words ...string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			s := ansi.Strip(string(b))
-			for _, w := range words {
-				if !strings.Contains(s, w) {
-					return false
-				}
-			}
-			return true
-		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
+	waitFor := func(words ...string) { t.Helper(); waitForWords(t, tm, words...) }
 	waitFor("formtest", "tutor")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("HTTP/1.1", "remember")
@@ -105,18 +94,7 @@ func TestProgramTamperForgeStorage(t *testing.T) {
 		teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI)),
 	)
-	waitFor := func(words ...string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			s := ansi.Strip(string(b))
-			for _, w := range words {
-				if !strings.Contains(s, w) {
-					return false
-				}
-			}
-			return true
-		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
+	waitFor := func(words ...string) { t.Helper(); waitForWords(t, tm, words...) }
 	waitFor("Stage", "secret", "signed")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("Set-Cookie:")
@@ -146,4 +124,19 @@ func TestProgramTamperForgeStorage(t *testing.T) {
 	if fm.attack == nil || !strings.Contains(fm.attack.Title, "forged") {
 		t.Errorf("last attack = %+v", fm.attack)
 	}
+}
+
+// waitForWords waits until the program's output, stripped of escape codes,
+// holds every one of words.
+func waitForWords(t *testing.T, tm *teatest.TestModel, words ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		s := ansi.Strip(string(b))
+		for _, w := range words {
+			if !strings.Contains(s, w) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
