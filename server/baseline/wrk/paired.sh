@@ -12,20 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 secs=${1:-5}
 rounds=${2:-5}
-dir=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
-go build -o "$dir/formtest" ./cmd/formtest
-go build -o "$dir/baseline" ./cmd/formtest-baseline
-taskset -c 0 "$dir/formtest" serve --quiet --addr 127.0.0.1:5080 2>/dev/null &
-ft=$!
-taskset -c 0 "$dir/baseline" -addr 127.0.0.1:5081 2>/dev/null &
-bl=$!
-sleep 1
-cookie=$(curl -s -o /dev/null -D - -d 'name=Jay&email=kpatel%40codingdojo.com' http://127.0.0.1:5080/users | sed -n 's/^Set-Cookie: \(session=[^;]*\).*/\1/p')
-lua=server/baseline/wrk/post.lua
+. server/baseline/wrk/servers.sh
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '%-12s %10s %10s %12s %12s %9s\n' route 'ft req/s' 'bl req/s' 'ft µs CPU/req' 'bl µs CPU/req' 'bl/ft CPU'
 for route in "GET /" "POST /users" "GET /show"; do
   set -- $route

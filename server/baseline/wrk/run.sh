@@ -10,18 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 secs=${1:-5}
 rounds=${2:-3}
-dir=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
-go build -o "$dir/formtest" ./cmd/formtest
-go build -o "$dir/baseline" ./cmd/formtest-baseline
-taskset -c 0 "$dir/formtest" serve --quiet --addr 127.0.0.1:5080 2>/dev/null &
-ft=$!
-taskset -c 0 "$dir/baseline" -addr 127.0.0.1:5081 2>/dev/null &
-bl=$!
-sleep 1
-cookie=$(curl -s -o /dev/null -D - -d 'name=Jay&email=kpatel%40codingdojo.com' http://127.0.0.1:5080/users | sed -n 's/^Set-Cookie: \(session=[^;]*\).*/\1/p')
-lua=server/baseline/wrk/post.lua
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. server/baseline/wrk/servers.sh
 printf '%-12s %14s %14s %7s\n' route formtest baseline ratio
 for route in "GET /" "POST /users" "GET /show"; do
   set -- $route
