@@ -4,7 +4,9 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
@@ -83,7 +85,9 @@ func normalize(s string) string {
 		with string
 	}{
 		{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:PORT"},
-		{regexp.MustCompile(`(Date: |Expires=)[A-Z][a-z]{2},[^;\n]*`), "${1}DATE"},
+		// An HTTP date, wherever it stands: colour codes may sit between
+		// a header's name and its value, so no prefix is required.
+		{regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d[ -](Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ -]\d{4} \d\d:\d\d:\d\d GMT`), "DATE"},
 		{regexp.MustCompile(`session=[A-Za-z0-9_=-]+(…?)`), "session=VALUE$1"},
 		{regexp.MustCompile(`\b1[7-9]\d{8}\b`), "TIMESTAMP"},
 		{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC`), "TIME UTC"},
@@ -103,4 +107,24 @@ func normalize(s string) string {
 		s = r.re.ReplaceAllString(s, r.with)
 	}
 	return s
+}
+
+// TestNormalizeMasksDatesAnywhere checks that the golden normaliser masks
+// an HTTP date however it is coloured, so that no golden pins a day.
+func TestNormalizeMasksDatesAnywhere(t *testing.T) {
+	for _, d := range []time.Time{
+		time.Date(2026, 11, 26, 9, 5, 0, 0, time.UTC),
+		time.Date(2031, 2, 3, 23, 59, 59, 0, time.FixedZone("far", 14*3600)),
+	} {
+		date := d.UTC().Format(http.TimeFormat)
+		for _, in := range []string{
+			"Date: " + date,
+			"\x1b[38;5;111mDate:\x1b[m \x1b[38;5;254m" + date + "\x1b[m",
+			"Set-Cookie: session=abc; Path=/; Expires=" + date + "; Max-Age=60",
+		} {
+			if out := normalize(in); strings.Contains(out, date[:16]) || !strings.Contains(out, "DATE") {
+				t.Errorf("normalize(%q) = %q: the date is not masked", in, out)
+			}
+		}
+	}
 }
