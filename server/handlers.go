@@ -158,7 +158,7 @@ func (s *Server) missing(w http.ResponseWriter, r *http.Request, sess *sessions.
 func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
 	if isTooLarge(err) {
 		note(r, err.Error())
-		s.fail(w, r, http.StatusRequestEntityTooLarge, "Not saved: "+err.Error()+". Send shorter values.")
+		s.fail(w, r, StatusSessionTooLarge, "Not saved: "+err.Error()+". Send shorter values.")
 		return
 	}
 	if _, down := errors.AsType[*sessionstore.UnavailableError](err); down {

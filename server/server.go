@@ -20,6 +20,11 @@ import (
 // CookieName is the name of the session cookie, as in Flask.
 const CookieName = "session"
 
+// StatusSessionTooLarge is the status of a response whose session could not
+// be kept because it outgrew the cookie that carries it. Views compare
+// against this constant, never a number, so the choice is made here once.
+const StatusSessionTooLarge = http.StatusRequestEntityTooLarge
+
 // maxBodyBytes caps a request body; a larger one gets 413.
 const maxBodyBytes = 8 << 10
 

@@ -736,7 +736,7 @@ func (m *Model) growStatus(ex *Exchange) (string, bool) {
 	if first.Method != http.MethodPost {
 		return "", false
 	}
-	if first.Status == http.StatusRequestEntityTooLarge {
+	if first.Status == server.StatusSessionTooLarge {
 		return fmt.Sprintf("Note %d: 413: the session would not fit in a cookie (browsers keep at most %d bytes). Press S until the title says the session is in the database (encrypted comes first), then enter.", m.growRuns, cookiecodec.BrowserLimit), true
 	}
 	size := setCookieSize(ex)

@@ -155,7 +155,7 @@ func (p *plainRun) grow(ctx context.Context, b *strings.Builder, l lessons.Lesso
 		if err != nil {
 			return err
 		}
-		if ex.Hops[0].Status == http.StatusRequestEntityTooLarge {
+		if ex.Hops[0].Status == server.StatusSessionTooLarge {
 			p.write(b, fmt.Sprintf("%s, note %d", l.Request, runs), ex)
 			break
 		}
@@ -200,7 +200,7 @@ func (p *plainRun) growRun(ctx context.Context, b *strings.Builder, l lessons.Le
 	if size := storedSize(ex); size > 0 {
 		line += fmt.Sprintf("; database row %d bytes", size)
 	}
-	if first.Status == http.StatusRequestEntityTooLarge {
+	if first.Status == server.StatusSessionTooLarge {
 		line += ": the session would not fit in a cookie"
 	}
 	b.WriteString(line + "\n")
