@@ -345,12 +345,18 @@ async function jwtVectors() {
   return vectors;
 }
 
-(async () => {
+module.exports = { listen, setCookies, get, cookieSessionApp };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
+
+async function main() {
   write('express-cookie-session.json', await cookieSessionVectors());
   write('express-session.json', await expressSessionVectors());
   write('jwt.json', await jwtVectors());
   process.stderr.write('versions: ' + JSON.stringify(VERSIONS) + '\n');
-})().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+}
