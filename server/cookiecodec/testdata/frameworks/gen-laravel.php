@@ -34,6 +34,7 @@ use Illuminate\Support\DateFactory;
 use Illuminate\Support\Facades\Facade;
 
 const T0 = 1767225600; // 2026-01-01T00:00:00Z
+// verify-laravel.php defines LARAVEL_FIXTURES_AS_LIBRARY to reuse the app without making vectors.
 
 // app builds the container for one configuration.
 function app(string $appKey, string $cipher, string $driver, int $lifetime = 120): Container
@@ -160,6 +161,7 @@ function tamperB64Field(string $raw, string $field): string
     return urlencode(base64_encode(json_encode($p, JSON_UNESCAPED_SLASHES)));
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
     $cookie = issueCookie($KEY, $cipher, 'prefs', 'dark-mode');
     $p = payloadOf($cookie);
@@ -195,6 +197,7 @@ foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
 $RAW = 'abcdefghijklmnopqrstuvwxyz012345';
 $cookie = issueCookie($RAW, 'AES-256-CBC', 'prefs', 'light');
 addCookie($cookie, 'prefs', $RAW, 'AES-256-CBC', 'light', "APP_KEY without the base64: prefix: its 32 characters are the key", true);
+}
 
 // ------------------------------------------------------------ sessions
 
@@ -223,6 +226,7 @@ function header_of(array $set, array $names): string
     return implode('; ', array_map(fn ($n) => "$n=" . $set[$n], $names));
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 // Session id only (any server-side driver; "array" here): laravel_session holds the encrypted id.
 foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
     [$set, $id] = issueSession($KEY, $cipher, 'array', ['name' => 'Jay']);
@@ -236,6 +240,7 @@ foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
             'secret' => $k, 'cipher' => $cipher, 'valid' => $valid, 'now' => T0 + 60, 'values' => null,
             'session_id' => $id, 'note' => "$cipher; $note"];
     }
+}
 }
 
 // SESSION_DRIVER=cookie: the attributes travel PHP-serialised in a second cookie named after the id.
@@ -255,6 +260,7 @@ function addCookieSession(array $set, string $id, array $stored, string $key, st
     ], $extra);
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 $attrs = [
     'name' => 'Jay', 'email' => 'kpatel@codingdojo.com', 'visits' => 3, 'admin' => false, 'verified' => true,
     'nickname' => null, 'score' => 3.14, 'ratio' => 1.0, 'tiny' => 1.0E-7, 'big' => PHP_INT_MAX, 'neg' => -42,
@@ -298,10 +304,13 @@ $VECTORS[] = ['format' => 'laravel', 'kind' => 'cookie-session', 'name' => 'lara
     'valid' => true, 'now' => T0 + 60, 'session_id' => $id, 'values' => null, 'contains_object' => true,
     'php_serialized' => $plain['data'], 'expires' => $plain['expires'],
     'note' => "a stdClass object in the session (O:8:\"stdClass\":1:{...}): Laravel unserialize()s it into an object; a safe reader must report it, never instantiate it. values is null: JSON cannot say what it is"];
+}
 
 function CookieValuePrefixRemove(string $v): string
 {
     return substr($v, 41);
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 echo json_encode($VECTORS, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION), "\n";
+}
