@@ -9,7 +9,8 @@
 // the other verify-* scripts), `name`, `cookie` and/or `cookies` (a Cookie
 // header), `secret` (APP_KEY, "base64:..." or raw), `values`, and optionally
 // `valid` (default true; false means Laravel must refuse it), `now` (unix
-// time), `cipher` (default AES-256-CBC, Laravel's default) and `kind`:
+// time), `cipher` (default AES-256-CBC, Laravel's default), `session_encrypt`
+// (config session.encrypt, default false) and `kind`:
 //   cookie          any cookie through EncryptCookies; the app must see `values` (a string)
 //   session-id      laravel_session with a server-side driver; the id must decrypt
 //                   (and equal `session_id` when given)
@@ -46,7 +47,7 @@ function check(array $e): array
             return [readSessionIdAccepted($e['secret'], $cipher, $own, $now), null];
         case 'cookie-session':
             if (!$jar) $jar = ['laravel_session' => urldecode($own)];
-            $seen = readSession($e['secret'], $cipher, 'cookie', $jar, $now);
+            $seen = readSession($e['secret'], $cipher, 'cookie', $jar, $now, 120, (bool) ($e['session_encrypt'] ?? false));
             $all = $seen['all'];
             // A refused or expired data cookie leaves only what Laravel adds to any new session.
             $ok = array_diff(array_keys($all), ['_token', '_flash']) !== [];
