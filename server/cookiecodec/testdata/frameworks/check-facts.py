@@ -178,6 +178,18 @@ def rails(v):
                 mac = hmac.new(key, data.encode(), v["rails_digest"].lower()).hexdigest()
                 if hmac.compare_digest(mac, sig):
                     return rails_unwrap(base64.b64decode(data), v["name"], v["now"])
+            elif v.get("cipher") == "AES-256-CBC":
+                # pre-5.2: MessageEncryptor CBC inside a MessageVerifier (HMAC-SHA1 over the base64 text)
+                data, _, sig = raw.rpartition("--")
+                sign_key = hashlib.pbkdf2_hmac(kdf.lower(), skb.encode(), b"signed encrypted cookie", 1000, 64)
+                if not hmac.compare_digest(hmac.new(sign_key, data.encode(), "sha1").hexdigest(), sig):
+                    continue
+                ct, iv = (base64.b64decode(x) for x in base64.b64decode(data).decode().split("--"))
+                key = hashlib.pbkdf2_hmac(kdf.lower(), skb.encode(), b"encrypted cookie", 1000, 32)
+                d = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+                u = padding.PKCS7(128).unpadder()
+                plain = u.update(d.update(ct) + d.finalize()) + u.finalize()
+                return rails_unwrap(plain, v["name"], v["now"])
             else:
                 key = hashlib.pbkdf2_hmac(kdf.lower(), skb.encode(), b"authenticated encrypted cookie", 1000, 32)
                 ct, iv, tag = (base64.b64decode(x) for x in raw.split("--"))

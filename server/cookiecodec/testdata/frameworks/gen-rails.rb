@@ -66,7 +66,7 @@ end
 #   digest: signed cookie HMAC digest (config.action_dispatch.signed_cookie_digest; nil = SHA1)
 #   metadata: use_cookies_with_metadata (true since 6.0 defaults)
 #   rotate: [[skb, kdf], ...] old configurations the app still reads (cookies_rotations)
-def env_config(skb, kdf: "SHA1", digest: nil, metadata: true, rotate: [])
+def env_config(skb, kdf: "SHA1", digest: nil, metadata: true, rotate: [], authenticated: true)
   rotations = ActiveSupport::Messages::RotationConfiguration.new
   rotate.each do |old_skb, old_kdf|
     gen = key_generator(old_skb, old_kdf)
@@ -80,7 +80,7 @@ def env_config(skb, kdf: "SHA1", digest: nil, metadata: true, rotate: [])
     "action_dispatch.encrypted_cookie_salt" => "encrypted cookie",
     "action_dispatch.encrypted_signed_cookie_salt" => "signed encrypted cookie",
     "action_dispatch.authenticated_encrypted_cookie_salt" => "authenticated encrypted cookie",
-    "action_dispatch.use_authenticated_cookie_encryption" => true,
+    "action_dispatch.use_authenticated_cookie_encryption" => authenticated,
     "action_dispatch.encrypted_cookie_cipher" => nil,
     "action_dispatch.signed_cookie_digest" => digest,
     "action_dispatch.cookies_serializer" => :json,
@@ -192,8 +192,8 @@ def add(kind:, name:, cookie:, secret:, values:, now:, note:, kdf: "SHA1", diges
   valid
 end
 
-def issue(kind, value, name: nil, skb: SKB, kdf: "SHA1", digest: nil, metadata: true, expires: nil, session_opts: {})
-  config = env_config(skb, kdf: kdf, digest: digest, metadata: metadata)
+def issue(kind, value, name: nil, skb: SKB, kdf: "SHA1", digest: nil, metadata: true, expires: nil, session_opts: {}, authenticated: true)
+  config = env_config(skb, kdf: kdf, digest: digest, metadata: metadata, authenticated: authenticated)
   op = { "do" => "set_#{kind}", "name" => name, "value" => value, "expires" => expires }
   _out, set = travel_to(T0) { call(config, op, session_opts: session_opts) }
   set.fetch(kind == "session" ? SESSION_KEY : name)
@@ -324,6 +324,18 @@ def generate
   c = issue("encrypted", lesson, name: "prefs", skb: SKB_OLD)
   add(kind: "encrypted", name: "prefs", cookie: c, secret: [SKB, SKB_OLD], values: lesson, now: t1, expect: true,
       note: "secret rotation: made under the old secret_key_base, read by an app rotating in its key")
+
+  # ---- pre-5.2 encrypted cookies: AES-256-CBC + HMAC-SHA1 (use_authenticated_cookie_encryption false)
+  c = issue("encrypted", lesson, name: "prefs", authenticated: false)
+  legacy = { "cipher" => "AES-256-CBC" }
+  add(kind: "encrypted", name: "prefs", cookie: c, secret: SKB, values: lesson, now: t1, expect: true, extra: legacy,
+      note: "pre-5.2 encrypted cookie (use_authenticated_cookie_encryption false): b64(b64(ct)--b64(iv))--hex(HMAC-SHA1), "\
+            "AES key PBKDF2(secret_key_base, 'encrypted cookie', 1000, 32), HMAC key PBKDF2(..., 'signed encrypted cookie', 1000, 64); "\
+            "a 6.1 app reads it (and rewrites it as GCM)")
+  add(kind: "encrypted", name: "prefs", cookie: c, secret: SKB + "x", values: nil, now: t1, expect: false, extra: legacy,
+      note: "pre-5.2 encrypted cookie; wrong secret_key_base")
+  add(kind: "encrypted", name: "other", cookie: c, secret: SKB, values: nil, now: t1, expect: false, extra: legacy,
+      note: "pre-5.2 encrypted cookie made by a 6.1 app with metadata on, presented as 'other': refused (pur)")
 
   # ---- the session: CookieStore keeps it in cookies.encrypted[:_formtest_session]
   sess = { "name" => "Jay", "email" => "kpatel@codingdojo.com" }
