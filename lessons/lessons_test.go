@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -114,13 +115,71 @@ func TestParse(t *testing.T) {
 			t.Errorf("Flask[%d] = %+v, want %+v", i, l.Flask[i], want[i])
 		}
 	}
+	if l.More != "" {
+		t.Errorf("More = %q, want none", l.More)
+	}
+	for _, c := range l.Flask {
+		if c.Equivalent {
+			t.Errorf("%s under %q parsed as an equivalent", c.Name, CodeHeading)
+		}
+	}
 	crlf := strings.ReplaceAll(good, "\n", "\r\n")
 	if _, err := Parse("crlf.md", []byte(crlf)); err != nil {
 		t.Errorf("Parse with CRLF line ends: %v", err)
 	}
 }
 
+// TestParseMore checks that a MoreMarker line splits the text into Text and
+// More, both trimmed, and that neither holds the marker.
+func TestParseMore(t *testing.T) {
+	src := strings.Replace(good, "Some *text*.", "Some *text*.\n\n"+MoreMarker+"\n\nThe **detail**.\n\nAnd more.", 1)
+	l, err := Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if l.Text != "Some *text*." || l.More != "The **detail**.\n\nAnd more." {
+		t.Errorf("Text, More = %q, %q; want %q, %q", l.Text, l.More, "Some *text*.", "The **detail**.\n\nAnd more.")
+	}
+	// In CRLF files too, with spaces around the marker.
+	crlf := strings.ReplaceAll(strings.Replace(src, MoreMarker, "  "+MoreMarker+" ", 1), "\n", "\r\n")
+	if l, err := Parse("x.md", []byte(crlf)); err != nil || l.More != "The **detail**.\n\nAnd more." {
+		t.Errorf("Parse CRLF: More = %q, err %v", l.More, err)
+	}
+	// The marker inside a sentence is text, not a marker.
+	inline := strings.Replace(good, "Some *text*.", "Some "+MoreMarker+" text.", 1)
+	if l, err := Parse("x.md", []byte(inline)); err != nil || l.More != "" || !strings.Contains(l.Text, MoreMarker) {
+		t.Errorf("Parse inline marker: Text %q, More %q, err %v", l.Text, l.More, err)
+	}
+}
+
+// TestParseEquivalent checks that code under EquivalentHeading is marked
+// Equivalent, after the lesson's own code, and alone.
+func TestParseEquivalent(t *testing.T) {
+	both := good + "\n" + EquivalentHeading + "\n\n```python forge.py\nprint('forged')\n```\n"
+	l, err := Parse("x.md", []byte(both))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []Code{
+		{Lang: "python", Name: "server.py", Source: "print('hi')\n"},
+		{Lang: "html", Name: "templates/user.html", Source: "<h1>{{name}}</h1>\n"},
+		{Lang: "python", Name: "forge.py", Source: "print('forged')\n", Equivalent: true},
+	}
+	if !slices.Equal(l.Flask, want) {
+		t.Errorf("Flask = %+v, want %+v", l.Flask, want)
+	}
+	only := strings.Replace(good, CodeHeading, EquivalentHeading, 1)
+	l, err = Parse("x.md", []byte(only))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if len(l.Flask) != 2 || !l.Flask[0].Equivalent || !l.Flask[1].Equivalent || l.Text != "Some *text*." {
+		t.Errorf("equivalent only: Text %q, Flask %+v", l.Text, l.Flask)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
+	equiv := "\n" + EquivalentHeading + "\n\n```python forge.py\nprint('forged')\n```\n"
 	tests := []struct {
 		name, src, want string
 	}{
@@ -136,6 +195,13 @@ func TestParseErrors(t *testing.T) {
 		{"bad method", strings.Replace(good, "GET /show", "PUT /show", 1), "want \"GET /path\""},
 		{"bad path", strings.Replace(good, "GET /show", "GET show", 1), "want \"GET /path\""},
 		{"no code heading", strings.Replace(good, CodeHeading, "## Code", 1), "heading"},
+		{"two more markers", strings.Replace(good, "Some *text*.", "a\n"+MoreMarker+"\nb\n"+MoreMarker+"\nc", 1), "given twice"},
+		{"nothing after more", strings.Replace(good, "Some *text*.", "a\n\n"+MoreMarker+"\n", 1), "nothing follows"},
+		{"only more", strings.Replace(good, "Some *text*.", MoreMarker+"\nb", 1), "no text"},
+		{"equivalent first", strings.Replace(good, CodeHeading, EquivalentHeading, 1) + "\n" + CodeHeading + "\n\n```python a.py\nx\n```\n", "must come before"},
+		{"heading twice", good + equiv + equiv, "given twice"},
+		{"empty section", strings.Replace(good, CodeHeading+"\n", CodeHeading+"\n"+EquivalentHeading+"\n", 1), CodeHeading + ": no code blocks"},
+		{"empty equivalent", good + "\n" + EquivalentHeading + "\n", EquivalentHeading + ": no code blocks"},
 		{"no text", strings.Replace(good, "Some *text*.", "", 1), "no text"},
 		{"prose after heading", strings.Replace(good, "```python server.py", "prose\n```python server.py", 1), "only fenced code blocks"},
 		{"no file name", strings.Replace(good, "```python server.py", "```python", 1), "```lang file"},
