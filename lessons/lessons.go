@@ -23,7 +23,9 @@
 //
 // An optional "storage:" line (signed, encrypted or server) says where the
 // server keeps sessions during the lesson, so that one stage can be taught
-// again with another storage.
+// again with another storage. An optional "then:" line, such as
+// "then: GET /show", names a request to send after the first exchange is
+// over, with the same cookie jar.
 //
 // The text before the first code heading is the lesson's text. A line
 // "<!-- more -->" may split it: what comes before is the lesson itself
@@ -91,6 +93,11 @@ type Lesson struct {
 	// Request is the request the lesson's exchange starts with; redirects
 	// are followed from it hop by hop.
 	Request Request
+	// Then is a second request, sent once Request's exchange (redirects
+	// included) is over, with the same cookie jar: stage 1 posts the form
+	// and then asks for /show, to show that nothing was kept. Its Method is
+	// "" when the lesson has none.
+	Then Request
 	// Text is the lesson's explanation, in markdown.
 	Text string
 	// More is extra detail, in markdown, for a reader who asks for it: the
@@ -214,15 +221,18 @@ func Parse(name string, b []byte) (Lesson, error) {
 			l.Storage = v
 		case "title":
 			l.Title = v
-		case "request":
-			method, target, ok := strings.Cut(v, " ")
-			target = strings.TrimSpace(target)
-			if !ok || (method != "GET" && method != "POST") || !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \t") {
-				return fail("request %q: want \"GET /path\" or \"POST /path\"", v)
+		case "request", "then":
+			req, ok := parseRequest(v)
+			if !ok {
+				return fail("%s %q: want \"GET /path\" or \"POST /path\"", k, v)
 			}
-			l.Request = Request{Method: method, Path: target}
+			if k == "request" {
+				l.Request = req
+			} else {
+				l.Then = req
+			}
 		default:
-			return fail("front matter: unknown key %q (want order, stage, storage, title, request)", k)
+			return fail("front matter: unknown key %q (want order, stage, storage, title, request, then)", k)
 		}
 	}
 	for _, k := range []string{"order", "stage", "title", "request"} {
@@ -295,6 +305,16 @@ func splitMore(text string) (main, more string, ok bool, err error) {
 	main = strings.TrimSpace(strings.Join(lines[:at], "\n"))
 	more = strings.TrimSpace(strings.Join(lines[at+1:], "\n"))
 	return main, more, true, nil
+}
+
+// parseRequest parses "GET /path" or "POST /path".
+func parseRequest(v string) (Request, bool) {
+	method, target, ok := strings.Cut(v, " ")
+	target = strings.TrimSpace(target)
+	if !ok || (method != "GET" && method != "POST") || !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \t") {
+		return Request{}, false
+	}
+	return Request{Method: method, Path: target}, true
 }
 
 // splitFrontMatter splits src into the front matter between its first two

@@ -118,6 +118,13 @@ func TestParse(t *testing.T) {
 	if l.More != "" {
 		t.Errorf("More = %q, want none", l.More)
 	}
+	if l.Then != (Request{}) {
+		t.Errorf("Then = %v, want none", l.Then)
+	}
+	then := strings.Replace(good, "request: GET /show", "request: POST /users\nthen: GET /show", 1)
+	if l, err := Parse("x.md", []byte(then)); err != nil || l.Request.String() != "POST /users" || l.Then.String() != "GET /show" {
+		t.Errorf("Parse with then: Request %v, Then %v, err %v; want POST /users then GET /show", l.Request, l.Then, err)
+	}
 	for _, c := range l.Flask {
 		if c.Equivalent {
 			t.Errorf("%s under %q parsed as an equivalent", c.Name, CodeHeading)
@@ -194,6 +201,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty stage", strings.Replace(good, "stage: hardcoded", "stage:", 1), "must not be empty"},
 		{"bad method", strings.Replace(good, "GET /show", "PUT /show", 1), "want \"GET /path\""},
 		{"bad path", strings.Replace(good, "GET /show", "GET show", 1), "want \"GET /path\""},
+		{"bad then", strings.Replace(good, "GET /show", "GET /show\nthen: /show", 1), `then "/show"`},
 		{"no code heading", strings.Replace(good, CodeHeading, "## Code", 1), "heading"},
 		{"two more markers", strings.Replace(good, "Some *text*.", "a\n"+MoreMarker+"\nb\n"+MoreMarker+"\nc", 1), "given twice"},
 		{"nothing after more", strings.Replace(good, "Some *text*.", "a\n\n"+MoreMarker+"\n", 1), "nothing follows"},
