@@ -111,6 +111,24 @@ check("stage 1: POST /users reads the form, sets no cookie and redirects to /",
       r.status_code == 302 and r.headers["Location"] == "/" and not set_cookie(r),
       f"{r.status_code} Location={r.headers.get('Location')} Set-Cookie={set_cookie(r)!r}")
 
+# The lesson's form: a missing field is a 400, an empty one is stored as "".
+app = form_test("session")
+r = app.test_client().post("/users", data={"name": "Ada"})
+check("a post without the email field answers 400 Bad Request", r.status_code == 400, r.status_code)
+c = app.test_client()
+r = c.post("/users", data={"name": "", "email": ""})
+body = c.get("/show").get_data(as_text=True)
+check("a post with both fields empty is stored, and /show shows empty headings",
+      r.status_code == 302 and "<h3></h3>" in body, f"{r.status_code}; {body!r}")
+
+# The headers of a page that read the session.
+c = app.test_client()
+post_form(c)
+r = c.get("/show")
+check("/show after reading the session: Vary: Cookie, and no Cache-Control",
+      r.headers.get("Vary") == "Cookie" and "Cache-Control" not in r.headers,
+      f"Vary={r.headers.get('Vary')!r} Cache-Control={r.headers.get('Cache-Control')!r}")
+
 # Fact 1: what the lesson's app does with no session, stage by stage.
 for stage, want in (("session", 500), ("template", 200)):
     app = form_test(stage)
@@ -126,9 +144,23 @@ for stage, want in (("session", 500), ("template", 200)):
     good = cookie_value(post_form(app.test_client()))
     c = app.test_client()
     c.set_cookie("session", tampered(good)) if versions["flask"] >= "3" else c.set_cookie("localhost", "session", tampered(good))
-    r = c.get("/show")
+    logging.disable(logging.NOTSET)
+    seen = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logging.getLogger().addHandler(handler)
+    app.logger.addHandler(handler)
+    app.logger.propagate = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = c.get("/show")
+    logging.getLogger().removeHandler(handler)
+    logging.disable(logging.ERROR)
     check(f"{stage} stage: GET /show with a tampered cookie answers {want}, no cookie set",
           r.status_code == want and not set_cookie(r), f"{r.status_code}; Set-Cookie={set_cookie(r)!r}")
+    if want == 200:
+        check("template stage: the tampered cookie is dropped without a log line or a warning",
+              not seen and not caught, f"log {seen}, warnings {[str(w.message) for w in caught]}")
 
 app = form_test("session")
 app.testing = True
