@@ -10,7 +10,8 @@ import (
 // TestEmbedded loads every embedded lesson file and checks what the tutor
 // relies on: the seven lessons in teaching order, with their stages and
 // storages, each with text and code, and each text naming the keys and
-// commands it teaches.
+// commands it teaches. Only stages 1 to 3 show the lesson's own Flask code;
+// the later ones show equivalents, labelled so.
 func TestEmbedded(t *testing.T) {
 	ls, err := Embedded()
 	if err != nil {
@@ -27,14 +28,18 @@ func TestEmbedded(t *testing.T) {
 		file, stage, storage string
 		// keys are the tutor keys and flags the lesson's text must mention.
 		keys []string
+		// equivalent: the stage's Flask code is not the lesson's.
+		equivalent bool
+		// more: the lesson has extra text behind the MoreMarker.
+		more bool
 	}{
-		{"1-hardcoded.md", "hardcoded", "", []string{"**enter**", "**f**"}},
-		{"2-session.md", "session", "", []string{"**enter**", "**c**"}},
-		{"3-template.md", "template", "", []string{"**enter**", "**f**", "**c**"}},
-		{"4-secret-key.md", "template", "signed", []string{"**enter**", "**t**", "**F**", "--secret", "FORMTEST_SECRET", "--secret-file"}},
-		{"5-encrypted.md", "template", "encrypted", []string{"**enter**", "**t**", "inspect-cookie", "--encrypted", "--encrypt"}},
-		{"6-database.md", "template", "server", []string{"**enter**", "**f**", "**c**", "--store sqlite:", "--store redis://"}},
-		{"7-grow.md", "grow", "signed", []string{"**enter**", "**S**", "413"}},
+		{"1-hardcoded.md", "hardcoded", "", []string{"**enter**", "**f**"}, false, false},
+		{"2-session.md", "session", "", []string{"**enter**", "**c**"}, false, true},
+		{"3-template.md", "template", "", []string{"**enter**", "**f**", "**c**"}, false, false},
+		{"4-secret-key.md", "template", "signed", []string{"**enter**", "**t**", "**F**", "--secret", "FORMTEST_SECRET", "--secret-file"}, true, false},
+		{"5-encrypted.md", "template", "encrypted", []string{"**enter**", "**t**", "inspect-cookie", "--encrypted", "--encrypt"}, true, false},
+		{"6-database.md", "template", "server", []string{"**enter**", "**f**", "**c**", "--store sqlite:", "--store redis://"}, true, false},
+		{"7-grow.md", "grow", "signed", []string{"**enter**", "**S**", "507"}, true, false},
 	}
 	if len(ls) != len(want) {
 		t.Fatalf("Embedded() returned %d lessons, want %d", len(ls), len(want))
@@ -48,6 +53,18 @@ func TestEmbedded(t *testing.T) {
 		if len(l.Flask) == 0 || l.Flask[0].Lang != "python" {
 			t.Errorf("%s: want Flask code starting with a python block, got %+v", l.File, l.Flask)
 		}
+		for _, c := range l.Flask {
+			if c.Equivalent != w.equivalent {
+				t.Errorf("%s: %s Equivalent = %v, want %v", l.File, c.Name, c.Equivalent, w.equivalent)
+			}
+			// An equivalent says so in its first line, wherever it is shown.
+			if c.Equivalent && c.Lang == "python" && !strings.HasPrefix(c.Source, "# Not in the lesson") {
+				t.Errorf("%s: equivalent %s does not open with \"# Not in the lesson\":\n%s", l.File, c.Name, c.Source)
+			}
+		}
+		if got := l.More != ""; got != w.more {
+			t.Errorf("%s: has More = %v, want %v", l.File, got, w.more)
+		}
 		for _, k := range w.keys {
 			if !strings.Contains(l.Text, k) {
 				t.Errorf("%s: text does not mention %s", l.File, k)
@@ -58,8 +75,12 @@ func TestEmbedded(t *testing.T) {
 		if l.Title == "" || l.Text == "" || len(l.Flask) == 0 {
 			t.Errorf("%s: empty title, text or code: %+v", l.File, l)
 		}
-		if strings.Contains(l.Text, CodeHeading) {
-			t.Errorf("%s: text still holds the code heading", l.File)
+		for _, part := range []string{l.Text, l.More} {
+			for _, marker := range []string{CodeHeading, EquivalentHeading, MoreMarker} {
+				if strings.Contains(part, marker) {
+					t.Errorf("%s: text still holds %q", l.File, marker)
+				}
+			}
 		}
 		for _, c := range l.Flask {
 			if c.Lang == "" || c.Name == "" || !strings.HasSuffix(c.Source, "\n") {
@@ -67,12 +88,19 @@ func TestEmbedded(t *testing.T) {
 			}
 		}
 	}
-	if r := ls[0].Request; r != (Request{Method: "GET", Path: "/show"}) {
-		t.Errorf("stage 1 request = %v, want GET /show", r)
+	// Stage 1 posts the form, which is forgotten, then shows /show.
+	if r, then := ls[0].Request, ls[0].Then; r != (Request{Method: "POST", Path: "/users"}) || then != (Request{Method: "GET", Path: "/show"}) {
+		t.Errorf("stage 1 requests = %v then %v, want POST /users then GET /show", r, then)
 	}
 	for _, l := range ls[1:] {
-		if r := l.Request; r != (Request{Method: "POST", Path: "/users"}) {
-			t.Errorf("%s request = %v, want POST /users", l.File, r)
+		if r := l.Request; r != (Request{Method: "POST", Path: "/users"}) || l.Then != (Request{}) {
+			t.Errorf("%s requests = %v then %v, want POST /users alone", l.File, r, l.Then)
+		}
+	}
+	// Stage 2 keeps to what it needs; the attributes wait behind "more".
+	for _, term := range []string{"HttpOnly", "SameSite", "Path=/"} {
+		if strings.Contains(ls[1].Text, term) || !strings.Contains(ls[1].More, term) {
+			t.Errorf("2-session.md: %s should be in More only", term)
 		}
 	}
 }
