@@ -38,6 +38,7 @@ func main() {
 	c.mac()
 	c.encrypted()
 	c.formtestCookie()
+	c.noteGrowth()
 	fmt.Println()
 	if c.failed > 0 {
 		fmt.Printf("%d check(s) FAILED\n", c.failed)
@@ -202,4 +203,27 @@ func (c *checker) formtestCookie() {
 	c.check("formtest's session cookie: Max-Age=2592000 (30 days) and an Expires, HttpOnly, SameSite=Lax",
 		strings.Contains(attrs, "Max-Age=2592000") && strings.Contains(attrs, "Expires=") && strings.Contains(attrs, "HttpOnly") && strings.Contains(attrs, "SameSite=Lax"),
 		attrs)
+}
+
+// noteGrowth: how much each 700-byte note adds to a signed cookie (lesson 7
+// says about 1,250 bytes: gob, base64, signature, base64 again). The first
+// note also brings the "notes" key and gob's description of a []string.
+func (c *checker) noteGrowth() {
+	sc := securecookie.New(key, nil)
+	gob.Register([]string(nil))
+	v := values()
+	var sizes []int
+	var notes []string
+	for range 3 {
+		enc, err := sc.Encode("session", v)
+		if err != nil {
+			panic(err)
+		}
+		sizes = append(sizes, len(enc))
+		notes = append(notes, strings.Repeat("n", 700))
+		v["notes"] = notes
+	}
+	first, next := sizes[1]-sizes[0], sizes[2]-sizes[1]
+	c.check("each 700-byte note adds about 1,250 bytes to the signed cookie (the first a little more)",
+		next > 1200 && next < 1300 && first >= next, fmt.Sprintf("cookie sizes %v: +%d, then +%d", sizes, first, next))
 }
