@@ -194,6 +194,24 @@ def remember():
 sc = set_cookie(app2.test_client().post("/remember"))
 check("session.permanent = True adds an Expires (31 days on)", "Expires=" in sc, sc.split(";", 1)[1])
 
+# The browser keeps Flask's cookie until it closes, but the server checks
+# the timestamp inside it against PERMANENT_SESSION_LIFETIME all the same.
+import time as _time
+from flask.sessions import SecureCookieSessionInterface as _SCSI
+
+app = form_test("template")
+real_time = _time.time
+_time.time = lambda: real_time() - 32 * 86400
+try:
+    old = _SCSI().get_signing_serializer(app).dumps({"name": "Ada", "email": "ada@example.com"})
+finally:
+    _time.time = real_time
+c = app.test_client()
+c.set_cookie("session", old) if versions["flask"] >= "3" else c.set_cookie("localhost", "session", old)
+body = c.get("/show").get_data(as_text=True)
+check("a Flask session cookie signed 32 days ago is refused (31-day PERMANENT_SESSION_LIFETIME), permanent or not",
+      "<h3></h3>" in body, body.replace("\n", " "))
+
 # Stage 4 beside gorilla: what itsdangerous signs.
 value = cookie_value(post_form(form_test("session").test_client()))
 parts = value.split(".")

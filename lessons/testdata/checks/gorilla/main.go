@@ -39,6 +39,7 @@ func main() {
 	c.encrypted()
 	c.formtestCookie()
 	c.noteGrowth()
+	c.formtestMaxAge()
 	fmt.Println()
 	if c.failed > 0 {
 		fmt.Printf("%d check(s) FAILED\n", c.failed)
@@ -226,4 +227,33 @@ func (c *checker) noteGrowth() {
 	first, next := sizes[1]-sizes[0], sizes[2]-sizes[1]
 	c.check("each 700-byte note adds about 1,250 bytes to the signed cookie (the first a little more)",
 		next > 1200 && next < 1300 && first >= next, fmt.Sprintf("cookie sizes %v: +%d, then +%d", sizes, first, next))
+}
+
+// formtestMaxAge: formtest refuses a cookie whose signed timestamp is more
+// than 30 days old, whatever the browser kept. The cookies are made by hand
+// in gorilla's format, with an old timestamp.
+func (c *checker) formtestMaxAge() {
+	srv, err := server.New(server.Config{Keys: [][]byte{key}, Stage: server.StageTemplate})
+	if err != nil {
+		panic(err)
+	}
+	var payload bytes.Buffer
+	if err := gob.NewEncoder(&payload).Encode(values()); err != nil {
+		panic(err)
+	}
+	value := base64.URLEncoding.EncodeToString(payload.Bytes())
+	show := func(age time.Duration) bool {
+		ts := strconv.FormatInt(time.Now().Add(-age).Unix(), 10)
+		h := hmac.New(sha256.New, key)
+		fmt.Fprintf(h, "session|%s|%s", ts, value)
+		cookie := base64.URLEncoding.EncodeToString([]byte(ts + "|" + value + "|" + string(h.Sum(nil))))
+		r := httptest.NewRequest("GET", "/show", nil)
+		r.AddCookie(&http.Cookie{Name: "session", Value: cookie})
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		return strings.Contains(w.Body.String(), ">Ada<")
+	}
+	young, old := show(29*24*time.Hour), show(31*24*time.Hour)
+	c.check("formtest accepts a cookie signed 29 days ago and refuses one signed 31 days ago",
+		young && !old, fmt.Sprintf("29 days: accepted=%v; 31 days: accepted=%v", young, old))
 }
