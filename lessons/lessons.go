@@ -108,7 +108,8 @@ type Lesson struct {
 	Flask []Code
 }
 
-// Request is the first request of a lesson's exchange.
+// Request is a request a lesson sends: its first (Lesson.Request) or a
+// later one (Lesson.Then).
 type Request struct {
 	// Method is GET or POST. A POST sends the demo form.
 	Method string
