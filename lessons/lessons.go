@@ -11,6 +11,10 @@
 //	---
 //	What happens and why, in markdown.
 //
+//	<!-- more -->
+//
+//	Extra detail, for a reader who asks for it.
+//
 //	## Flask code
 //
 //	```python server.py
@@ -19,11 +23,27 @@
 //
 // An optional "storage:" line (signed, encrypted or server) says where the
 // server keeps sessions during the lesson, so that one stage can be taught
-// again with another storage.
+// again with another storage. An optional "then:" line, such as
+// "then: GET /show", names a request to send after the first exchange is
+// over, with the same cookie jar.
 //
-// The text before the "## Flask code" heading is the lesson's text. After it
-// come one or more fenced code blocks, each tagged with a language and a
-// file name: the lesson's Flask code for that stage.
+// The text before the first code heading is the lesson's text. A line
+// "<!-- more -->" may split it: what comes before is the lesson itself
+// (Lesson.Text), what comes after is extra detail a view shows only on demand
+// (Lesson.More).
+//
+// Then come the code sections, each a heading followed by one or more fenced
+// code blocks tagged with a language and a file name. "## Flask code" heads
+// code taken from the lesson itself (stages 1 to 3); "## Flask equivalent"
+// heads Flask code that is not in the lesson but does in Flask what the stage
+// does in formtest (Code.Equivalent). A lesson has either section or both, the
+// lesson's code first:
+//
+//	## Flask equivalent
+//
+//	```python forge.py
+//	...
+//	```
 //
 // The package is a leaf: it knows nothing of the server. Callers check that
 // each lesson's Stage names a stage their server has.
@@ -45,8 +65,16 @@ import (
 //go:embed content/*.md
 var content embed.FS
 
-// CodeHeading is the heading that separates a lesson's text from its code.
+// CodeHeading heads the code taken from the lesson itself.
 const CodeHeading = "## Flask code"
+
+// EquivalentHeading heads Flask code that is not in the lesson: what a Flask
+// app would do to match the stage.
+const EquivalentHeading = "## Flask equivalent"
+
+// MoreMarker, on a line of its own, splits a lesson's text: what follows is
+// extra detail, shown on demand.
+const MoreMarker = "<!-- more -->"
 
 // Lesson is one stage of the tutorial.
 type Lesson struct {
@@ -65,13 +93,23 @@ type Lesson struct {
 	// Request is the request the lesson's exchange starts with; redirects
 	// are followed from it hop by hop.
 	Request Request
+	// Then is a second request, sent once Request's exchange (redirects
+	// included) is over, with the same cookie jar: stage 1 posts the form
+	// and then asks for /show, to show that nothing was kept. Its Method is
+	// "" when the lesson has none.
+	Then Request
 	// Text is the lesson's explanation, in markdown.
 	Text string
-	// Flask is the lesson's Flask code for this stage, one entry per file.
+	// More is extra detail, in markdown, for a reader who asks for it: the
+	// text after the MoreMarker line. "" when the lesson has none.
+	More string
+	// Flask is the Flask code for this stage, one entry per file: first the
+	// lesson's own code, then any equivalents (Code.Equivalent).
 	Flask []Code
 }
 
-// Request is the first request of a lesson's exchange.
+// Request is a request a lesson sends: its first (Lesson.Request) or a
+// later one (Lesson.Then).
 type Request struct {
 	// Method is GET or POST. A POST sends the demo form.
 	Method string
@@ -90,6 +128,10 @@ type Code struct {
 	Name string
 	// Source is the code itself, ending in a newline.
 	Source string
+	// Equivalent is true for code that is not in the lesson: Flask code
+	// written to do what the stage does in formtest (under
+	// EquivalentHeading). False for the lesson's own code (CodeHeading).
+	Equivalent bool
 }
 
 // Embedded returns the lessons built into formtest, in order, validated.
@@ -180,15 +222,18 @@ func Parse(name string, b []byte) (Lesson, error) {
 			l.Storage = v
 		case "title":
 			l.Title = v
-		case "request":
-			method, target, ok := strings.Cut(v, " ")
-			target = strings.TrimSpace(target)
-			if !ok || (method != "GET" && method != "POST") || !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \t") {
-				return fail("request %q: want \"GET /path\" or \"POST /path\"", v)
+		case "request", "then":
+			req, ok := parseRequest(v)
+			if !ok {
+				return fail("%s %q: want \"GET /path\" or \"POST /path\"", k, v)
 			}
-			l.Request = Request{Method: method, Path: target}
+			if k == "request" {
+				l.Request = req
+			} else {
+				l.Then = req
+			}
 		default:
-			return fail("front matter: unknown key %q (want order, stage, storage, title, request)", k)
+			return fail("front matter: unknown key %q (want order, stage, storage, title, request, then)", k)
 		}
 	}
 	for _, k := range []string{"order", "stage", "title", "request"} {
@@ -199,20 +244,78 @@ func Parse(name string, b []byte) (Lesson, error) {
 	if l.Stage == "" || l.Title == "" {
 		return fail("front matter: stage and title must not be empty")
 	}
-	text, code, ok := strings.Cut(body, "\n"+CodeHeading+"\n")
+	text, code, ok := cutAtCode(body)
 	if !ok {
-		return fail("no %q heading: the lesson's Flask code must follow it", CodeHeading)
+		return fail("no %q or %q heading: the lesson's Flask code must follow one", CodeHeading, EquivalentHeading)
 	}
-	l.Text = strings.TrimSpace(text)
+	text, more, hasMore, err := splitMore(text)
+	if err != nil {
+		return fail("%v", err)
+	}
+	l.Text = text
 	if l.Text == "" {
-		return fail("the lesson has no text before %q", CodeHeading)
+		return fail("the lesson has no text before its code")
 	}
+	if hasMore && more == "" {
+		return fail("nothing follows %q: remove the marker or write the extra text after it", MoreMarker)
+	}
+	l.More = more
 	flask, err := parseCode(code)
 	if err != nil {
-		return fail("%s: %v", CodeHeading, err)
+		return fail("%v", err)
 	}
 	l.Flask = flask
 	return l, nil
+}
+
+// isCodeHeading reports whether line is one of the code headings.
+func isCodeHeading(line string) bool {
+	line = strings.TrimRight(line, " \t")
+	return line == CodeHeading || line == EquivalentHeading
+}
+
+// cutAtCode splits a lesson's body at its first code heading, which starts
+// code.
+func cutAtCode(body string) (text, code string, ok bool) {
+	lines := strings.SplitAfter(body, "\n")
+	for i, line := range lines {
+		if isCodeHeading(strings.TrimSuffix(line, "\n")) {
+			return strings.Join(lines[:i], ""), strings.Join(lines[i:], ""), true
+		}
+	}
+	return "", "", false
+}
+
+// splitMore splits text at its MoreMarker line, if it has one, and trims
+// both parts.
+func splitMore(text string) (main, more string, ok bool, err error) {
+	lines := strings.Split(text, "\n")
+	at := -1
+	for i, line := range lines {
+		if strings.TrimSpace(line) != MoreMarker {
+			continue
+		}
+		if at >= 0 {
+			return "", "", false, fmt.Errorf("%q given twice: a lesson has one extra part", MoreMarker)
+		}
+		at = i
+	}
+	if at < 0 {
+		return strings.TrimSpace(text), "", false, nil
+	}
+	main = strings.TrimSpace(strings.Join(lines[:at], "\n"))
+	more = strings.TrimSpace(strings.Join(lines[at+1:], "\n"))
+	return main, more, true, nil
+}
+
+// parseRequest parses "GET /path" or "POST /path".
+func parseRequest(v string) (Request, bool) {
+	method, target, ok := strings.Cut(v, " ")
+	target = strings.TrimSpace(target)
+	if !ok || (method != "GET" && method != "POST") || !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \t") {
+		return Request{}, false
+	}
+	return Request{Method: method, Path: target}, true
 }
 
 // splitFrontMatter splits src into the front matter between its first two
@@ -228,25 +331,44 @@ func splitFrontMatter(src string) (front, body string, ok bool) {
 	return "", "", false
 }
 
-// parseCode reads the fenced code blocks of a lesson's code section. Only
-// blank lines may sit between them.
+// parseCode reads a lesson's code sections, which start with a code
+// heading: fenced code blocks, each under the heading it follows. Only blank
+// lines may sit between them; the lesson's code comes before equivalents,
+// and each heading appears once, with at least one block.
 func parseCode(s string) ([]Code, error) {
 	var out []Code
+	heading := ""
+	blocks := 0
+	seen := make(map[string]bool)
 	lines := strings.Split(s, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
+		if isCodeHeading(line) {
+			if heading != "" && blocks == 0 {
+				return nil, fmt.Errorf("%s: no code blocks", heading)
+			}
+			heading, blocks = strings.TrimRight(line, " \t"), 0
+			switch {
+			case seen[heading]:
+				return nil, fmt.Errorf("%s: given twice", heading)
+			case heading == CodeHeading && seen[EquivalentHeading]:
+				return nil, fmt.Errorf("%s must come before %s", CodeHeading, EquivalentHeading)
+			}
+			seen[heading] = true
+			continue
+		}
 		info, ok := strings.CutPrefix(line, "```")
 		if !ok {
-			return nil, fmt.Errorf("line %q: only fenced code blocks may follow the heading", line)
+			return nil, fmt.Errorf("%s: line %q: only fenced code blocks may follow the heading", heading, line)
 		}
 		fields := strings.Fields(info)
 		if len(fields) != 2 {
-			return nil, fmt.Errorf("code block %q: want \"```lang file\", such as \"```python server.py\"", line)
+			return nil, fmt.Errorf("%s: code block %q: want \"```lang file\", such as \"```python server.py\"", heading, line)
 		}
-		c := Code{Lang: fields[0], Name: fields[1]}
+		c := Code{Lang: fields[0], Name: fields[1], Equivalent: heading == EquivalentHeading}
 		var src strings.Builder
 		closed := false
 		for i++; i < len(lines); i++ {
@@ -258,16 +380,17 @@ func parseCode(s string) ([]Code, error) {
 			src.WriteByte('\n')
 		}
 		if !closed {
-			return nil, fmt.Errorf("code block %s is not closed with ```", c.Name)
+			return nil, fmt.Errorf("%s: code block %s is not closed with ```", heading, c.Name)
 		}
 		if strings.TrimSpace(src.String()) == "" {
-			return nil, fmt.Errorf("code block %s is empty", c.Name)
+			return nil, fmt.Errorf("%s: code block %s is empty", heading, c.Name)
 		}
 		c.Source = src.String()
 		out = append(out, c)
+		blocks++
 	}
-	if len(out) == 0 {
-		return nil, errors.New("no code blocks")
+	if blocks == 0 {
+		return nil, fmt.Errorf("%s: no code blocks", heading)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -9,7 +10,8 @@ import (
 // TestEmbedded loads every embedded lesson file and checks what the tutor
 // relies on: the seven lessons in teaching order, with their stages and
 // storages, each with text and code, and each text naming the keys and
-// commands it teaches.
+// commands it teaches. Only stages 1 to 3 show the lesson's own Flask code;
+// the later ones show equivalents, labelled so.
 func TestEmbedded(t *testing.T) {
 	ls, err := Embedded()
 	if err != nil {
@@ -26,14 +28,18 @@ func TestEmbedded(t *testing.T) {
 		file, stage, storage string
 		// keys are the tutor keys and flags the lesson's text must mention.
 		keys []string
+		// equivalent: the stage's Flask code is not the lesson's.
+		equivalent bool
+		// more: the lesson has extra text behind the MoreMarker.
+		more bool
 	}{
-		{"1-hardcoded.md", "hardcoded", "", []string{"**enter**", "**f**"}},
-		{"2-session.md", "session", "", []string{"**enter**", "**c**"}},
-		{"3-template.md", "template", "", []string{"**enter**", "**f**", "**c**"}},
-		{"4-secret-key.md", "template", "signed", []string{"**enter**", "**t**", "**F**", "--secret", "FORMTEST_SECRET", "--secret-file"}},
-		{"5-encrypted.md", "template", "encrypted", []string{"**enter**", "**t**", "inspect-cookie", "--encrypted", "--encrypt"}},
-		{"6-database.md", "template", "server", []string{"**enter**", "**f**", "**c**", "--store sqlite:", "--store redis://"}},
-		{"7-grow.md", "grow", "signed", []string{"**enter**", "**S**", "413"}},
+		{"1-hardcoded.md", "hardcoded", "", []string{"**enter**", "**f**"}, false, false},
+		{"2-session.md", "session", "", []string{"**enter**", "**c**"}, false, true},
+		{"3-template.md", "template", "", []string{"**enter**", "**f**", "**c**"}, false, false},
+		{"4-secret-key.md", "template", "signed", []string{"**enter**", "**t**", "**F**", "--secret", "FORMTEST_SECRET", "--secret-file"}, true, false},
+		{"5-encrypted.md", "template", "encrypted", []string{"**enter**", "**t**", "inspect-cookie", "--encrypted", "--encrypt"}, true, false},
+		{"6-database.md", "template", "server", []string{"**enter**", "**f**", "**c**", "--store sqlite:", "--store redis://"}, true, false},
+		{"7-grow.md", "grow", "signed", []string{"**enter**", "**S**", "507"}, true, false},
 	}
 	if len(ls) != len(want) {
 		t.Fatalf("Embedded() returned %d lessons, want %d", len(ls), len(want))
@@ -47,6 +53,18 @@ func TestEmbedded(t *testing.T) {
 		if len(l.Flask) == 0 || l.Flask[0].Lang != "python" {
 			t.Errorf("%s: want Flask code starting with a python block, got %+v", l.File, l.Flask)
 		}
+		for _, c := range l.Flask {
+			if c.Equivalent != w.equivalent {
+				t.Errorf("%s: %s Equivalent = %v, want %v", l.File, c.Name, c.Equivalent, w.equivalent)
+			}
+			// An equivalent says so in its first line, wherever it is shown.
+			if c.Equivalent && c.Lang == "python" && !strings.HasPrefix(c.Source, "# Not in the lesson") {
+				t.Errorf("%s: equivalent %s does not open with \"# Not in the lesson\":\n%s", l.File, c.Name, c.Source)
+			}
+		}
+		if got := l.More != ""; got != w.more {
+			t.Errorf("%s: has More = %v, want %v", l.File, got, w.more)
+		}
 		for _, k := range w.keys {
 			if !strings.Contains(l.Text, k) {
 				t.Errorf("%s: text does not mention %s", l.File, k)
@@ -57,8 +75,12 @@ func TestEmbedded(t *testing.T) {
 		if l.Title == "" || l.Text == "" || len(l.Flask) == 0 {
 			t.Errorf("%s: empty title, text or code: %+v", l.File, l)
 		}
-		if strings.Contains(l.Text, CodeHeading) {
-			t.Errorf("%s: text still holds the code heading", l.File)
+		for _, part := range []string{l.Text, l.More} {
+			for _, marker := range []string{CodeHeading, EquivalentHeading, MoreMarker} {
+				if strings.Contains(part, marker) {
+					t.Errorf("%s: text still holds %q", l.File, marker)
+				}
+			}
 		}
 		for _, c := range l.Flask {
 			if c.Lang == "" || c.Name == "" || !strings.HasSuffix(c.Source, "\n") {
@@ -66,12 +88,19 @@ func TestEmbedded(t *testing.T) {
 			}
 		}
 	}
-	if r := ls[0].Request; r != (Request{Method: "GET", Path: "/show"}) {
-		t.Errorf("stage 1 request = %v, want GET /show", r)
+	// Stage 1 posts the form, which is forgotten, then shows /show.
+	if r, then := ls[0].Request, ls[0].Then; r != (Request{Method: "POST", Path: "/users"}) || then != (Request{Method: "GET", Path: "/show"}) {
+		t.Errorf("stage 1 requests = %v then %v, want POST /users then GET /show", r, then)
 	}
 	for _, l := range ls[1:] {
-		if r := l.Request; r != (Request{Method: "POST", Path: "/users"}) {
-			t.Errorf("%s request = %v, want POST /users", l.File, r)
+		if r := l.Request; r != (Request{Method: "POST", Path: "/users"}) || l.Then != (Request{}) {
+			t.Errorf("%s requests = %v then %v, want POST /users alone", l.File, r, l.Then)
+		}
+	}
+	// Stage 2 keeps to what it needs; the attributes wait behind "more".
+	for _, term := range []string{"HttpOnly", "SameSite", "Path=/"} {
+		if strings.Contains(ls[1].Text, term) || !strings.Contains(ls[1].More, term) {
+			t.Errorf("2-session.md: %s should be in More only", term)
 		}
 	}
 }
@@ -114,13 +143,78 @@ func TestParse(t *testing.T) {
 			t.Errorf("Flask[%d] = %+v, want %+v", i, l.Flask[i], want[i])
 		}
 	}
+	if l.More != "" {
+		t.Errorf("More = %q, want none", l.More)
+	}
+	if l.Then != (Request{}) {
+		t.Errorf("Then = %v, want none", l.Then)
+	}
+	then := strings.Replace(good, "request: GET /show", "request: POST /users\nthen: GET /show", 1)
+	if l, err := Parse("x.md", []byte(then)); err != nil || l.Request.String() != "POST /users" || l.Then.String() != "GET /show" {
+		t.Errorf("Parse with then: Request %v, Then %v, err %v; want POST /users then GET /show", l.Request, l.Then, err)
+	}
+	for _, c := range l.Flask {
+		if c.Equivalent {
+			t.Errorf("%s under %q parsed as an equivalent", c.Name, CodeHeading)
+		}
+	}
 	crlf := strings.ReplaceAll(good, "\n", "\r\n")
 	if _, err := Parse("crlf.md", []byte(crlf)); err != nil {
 		t.Errorf("Parse with CRLF line ends: %v", err)
 	}
 }
 
+// TestParseMore checks that a MoreMarker line splits the text into Text and
+// More, both trimmed, and that neither holds the marker.
+func TestParseMore(t *testing.T) {
+	src := strings.Replace(good, "Some *text*.", "Some *text*.\n\n"+MoreMarker+"\n\nThe **detail**.\n\nAnd more.", 1)
+	l, err := Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if l.Text != "Some *text*." || l.More != "The **detail**.\n\nAnd more." {
+		t.Errorf("Text, More = %q, %q; want %q, %q", l.Text, l.More, "Some *text*.", "The **detail**.\n\nAnd more.")
+	}
+	// In CRLF files too, with spaces around the marker.
+	crlf := strings.ReplaceAll(strings.Replace(src, MoreMarker, "  "+MoreMarker+" ", 1), "\n", "\r\n")
+	if l, err := Parse("x.md", []byte(crlf)); err != nil || l.More != "The **detail**.\n\nAnd more." {
+		t.Errorf("Parse CRLF: More = %q, err %v", l.More, err)
+	}
+	// The marker inside a sentence is text, not a marker.
+	inline := strings.Replace(good, "Some *text*.", "Some "+MoreMarker+" text.", 1)
+	if l, err := Parse("x.md", []byte(inline)); err != nil || l.More != "" || !strings.Contains(l.Text, MoreMarker) {
+		t.Errorf("Parse inline marker: Text %q, More %q, err %v", l.Text, l.More, err)
+	}
+}
+
+// TestParseEquivalent checks that code under EquivalentHeading is marked
+// Equivalent, after the lesson's own code, and alone.
+func TestParseEquivalent(t *testing.T) {
+	both := good + "\n" + EquivalentHeading + "\n\n```python forge.py\nprint('forged')\n```\n"
+	l, err := Parse("x.md", []byte(both))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []Code{
+		{Lang: "python", Name: "server.py", Source: "print('hi')\n"},
+		{Lang: "html", Name: "templates/user.html", Source: "<h1>{{name}}</h1>\n"},
+		{Lang: "python", Name: "forge.py", Source: "print('forged')\n", Equivalent: true},
+	}
+	if !slices.Equal(l.Flask, want) {
+		t.Errorf("Flask = %+v, want %+v", l.Flask, want)
+	}
+	only := strings.Replace(good, CodeHeading, EquivalentHeading, 1)
+	l, err = Parse("x.md", []byte(only))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if len(l.Flask) != 2 || !l.Flask[0].Equivalent || !l.Flask[1].Equivalent || l.Text != "Some *text*." {
+		t.Errorf("equivalent only: Text %q, Flask %+v", l.Text, l.Flask)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
+	equiv := "\n" + EquivalentHeading + "\n\n```python forge.py\nprint('forged')\n```\n"
 	tests := []struct {
 		name, src, want string
 	}{
@@ -135,7 +229,15 @@ func TestParseErrors(t *testing.T) {
 		{"empty stage", strings.Replace(good, "stage: hardcoded", "stage:", 1), "must not be empty"},
 		{"bad method", strings.Replace(good, "GET /show", "PUT /show", 1), "want \"GET /path\""},
 		{"bad path", strings.Replace(good, "GET /show", "GET show", 1), "want \"GET /path\""},
+		{"bad then", strings.Replace(good, "GET /show", "GET /show\nthen: /show", 1), `then "/show"`},
 		{"no code heading", strings.Replace(good, CodeHeading, "## Code", 1), "heading"},
+		{"two more markers", strings.Replace(good, "Some *text*.", "a\n"+MoreMarker+"\nb\n"+MoreMarker+"\nc", 1), "given twice"},
+		{"nothing after more", strings.Replace(good, "Some *text*.", "a\n\n"+MoreMarker+"\n", 1), "nothing follows"},
+		{"only more", strings.Replace(good, "Some *text*.", MoreMarker+"\nb", 1), "no text"},
+		{"equivalent first", strings.Replace(good, CodeHeading, EquivalentHeading, 1) + "\n" + CodeHeading + "\n\n```python a.py\nx\n```\n", "must come before"},
+		{"heading twice", good + equiv + equiv, "given twice"},
+		{"empty section", strings.Replace(good, CodeHeading+"\n", CodeHeading+"\n"+EquivalentHeading+"\n", 1), CodeHeading + ": no code blocks"},
+		{"empty equivalent", good + "\n" + EquivalentHeading + "\n", EquivalentHeading + ": no code blocks"},
 		{"no text", strings.Replace(good, "Some *text*.", "", 1), "no text"},
 		{"prose after heading", strings.Replace(good, "```python server.py", "prose\n```python server.py", 1), "only fenced code blocks"},
 		{"no file name", strings.Replace(good, "```python server.py", "```python", 1), "```lang file"},

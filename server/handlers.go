@@ -20,6 +20,9 @@ import (
 type user struct {
 	Name  string
 	Email string
+	// Forget shows the "Forget me" button, which posts to /logout. The
+	// hardcoded stage has no session to forget.
+	Forget bool
 }
 
 // index serves the form.
@@ -134,8 +137,8 @@ func (s *Server) readNote(w http.ResponseWriter, r *http.Request) (string, bool)
 }
 
 // missing reports whether sess lacks name or email, and if so writes a page
-// that says which and links back to the form. Flask's session['name'] would
-// raise KeyError here and answer 500; formtest explains instead.
+// that says which and links back to the form. The lesson's Flask app does
+// otherwise, and differently per stage: see flaskOnMissing.
 func (s *Server) missing(w http.ResponseWriter, r *http.Request, sess *sessions.Session) bool {
 	var absent []string
 	for _, field := range formFields() {
@@ -146,12 +149,31 @@ func (s *Server) missing(w http.ResponseWriter, r *http.Request, sess *sessions.
 	if len(absent) == 0 {
 		return false
 	}
-	note(r, fmt.Sprintf("session has no %s: the lesson's Flask app would fail here with KeyError: %q", strings.Join(absent, " or "), absent[0]))
+	st := s.Stage()
+	keyError := flaskOnMissing(st) == http.StatusInternalServerError
+	if keyError {
+		note(r, fmt.Sprintf("session has no %s: the lesson's Flask app would fail here with KeyError: %q (500)", strings.Join(absent, " or "), absent[0]))
+	} else {
+		note(r, fmt.Sprintf("session has no %s: the lesson's Flask app would answer 200 here, with empty headings", strings.Join(absent, " or ")))
+	}
 	s.render(w, r, "missing.html", struct {
-		Missing []string
-		Stage   Stage
-	}{absent, s.Stage()})
+		Missing  []string
+		Stage    Stage
+		KeyError bool
+	}{absent, st, keyError})
 	return true
+}
+
+// flaskOnMissing returns the status the lesson's Flask app answers GET /show
+// with when the session lacks name or email in stage st. In the session
+// stage the handler reads session['name'], which raises KeyError: 500. From
+// the template stage on, the template reads {{session['name']}}, which Jinja
+// renders as an empty string: 200, with empty headings.
+func flaskOnMissing(st Stage) int {
+	if st == StageSession {
+		return http.StatusInternalServerError
+	}
+	return http.StatusOK
 }
 
 // sessionError answers a session that could not be saved.

@@ -21,9 +21,12 @@ import (
 const CookieName = "session"
 
 // StatusSessionTooLarge is the status of a response whose session could not
-// be kept because it outgrew the cookie that carries it. Views compare
-// against this constant, never a number, so the choice is made here once.
-const StatusSessionTooLarge = http.StatusRequestEntityTooLarge
+// be kept because it outgrew the cookie (or the database row) that carries
+// it. It is 507 Insufficient Storage: the server could not store what it was
+// asked to keep. The request itself is small and well formed, so a 4xx such
+// as 413, which blames the request, would mislead. Views compare against
+// this constant, never a number, so the choice is made here once.
+const StatusSessionTooLarge = http.StatusInsufficientStorage
 
 // maxBodyBytes caps a request body; a larger one gets 413.
 const maxBodyBytes = 8 << 10

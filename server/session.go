@@ -22,7 +22,7 @@ const LessonKey = "ThisIsSecret"
 type errCookieTooLarge struct{ size int }
 
 func (e errCookieTooLarge) Error() string {
-	return fmt.Sprintf("the session would not fit in a cookie: it encodes to %d bytes, and browsers drop a cookie over %d bytes without a word", e.size, maxCookieBytes)
+	return fmt.Sprintf("the session would not fit in a cookie: it encodes to %d bytes, and browsers drop a cookie over %d bytes (only their developer tools say so)", e.size, maxCookieBytes)
 }
 
 // stores holds the session stores a Server can switch between.

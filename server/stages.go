@@ -57,7 +57,7 @@ func (s *Server) showUserSession(w http.ResponseWriter, r *http.Request) {
 	if s.missing(w, r, sess) {
 		return
 	}
-	s.render(w, r, "user.html", user{Name: name, Email: email})
+	s.render(w, r, "user.html", user{Name: name, Email: email, Forget: true})
 }
 
 // showUserTemplate is stage 3's GET /show: the handler passes the session

@@ -286,9 +286,9 @@ func TestGrowStageOutgrowsTheCookie(t *testing.T) {
 	var n int
 	for n = 1; n < 20; n++ {
 		r := postForm(t, c, ts.URL+"/users", form)
-		if r.status == http.StatusRequestEntityTooLarge {
+		if r.status == StatusSessionTooLarge {
 			if !strings.Contains(r.body, "would not fit in a cookie") || r.header.Get("Set-Cookie") != "" {
-				t.Fatalf("413 without the cookie message, or with a cookie: %s", r.body)
+				t.Fatalf("%d without the cookie message, or with a cookie: %s", r.status, r.body)
 			}
 			break
 		}

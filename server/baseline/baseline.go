@@ -47,7 +47,7 @@ func Handler(key []byte, pages *template.Template) http.Handler {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
 		h.Set("Vary", "Cookie")
-		pages.ExecuteTemplate(w, "user.html", map[string]any{"Name": sess.Values["name"], "Email": sess.Values["email"]})
+		pages.ExecuteTemplate(w, "user.html", map[string]any{"Name": sess.Values["name"], "Email": sess.Values["email"], "Forget": true})
 	})
 	return mux
 }

@@ -204,7 +204,7 @@ func Decode(value string, opts Options) (*Result, error) {
 	}
 	res.Format = format
 	if len(name)+len(value) > BrowserLimit {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("name and value are %d bytes: browsers drop a cookie over %d bytes without a word", len(name)+len(value), BrowserLimit))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("name and value are %d bytes: browsers drop a cookie over %d bytes, saying so only in their developer tools", len(name)+len(value), BrowserLimit))
 	}
 	if len(opts.Secrets) == 0 {
 		res.Reason = "no key given: the signature was not checked"
