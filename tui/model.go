@@ -737,7 +737,7 @@ func (m *Model) growStatus(ex *Exchange) (string, bool) {
 		return "", false
 	}
 	if first.Status == server.StatusSessionTooLarge {
-		return fmt.Sprintf("Note %d: 413: the session would not fit in a cookie (browsers keep at most %d bytes). Press S until the title says the session is in the database (encrypted comes first), then enter.", m.growRuns, cookiecodec.BrowserLimit), true
+		return fmt.Sprintf("Note %d: %d: the session would not fit in a cookie (browsers keep at most %d bytes). Press S until the title says the session is in the database (encrypted comes first), then enter.", m.growRuns, server.StatusSessionTooLarge, cookiecodec.BrowserLimit), true
 	}
 	size := setCookieSize(ex)
 	if size == 0 {

@@ -110,13 +110,13 @@ func TestModelWalksTheLesson(t *testing.T) {
 		t.Fatalf("first screen:\n%s", screen(m))
 	}
 	press(t, m, "enter")
-	if m.shown == nil || len(m.shown.Hops) != 1 || m.shown.Hops[0].Status != 200 {
+	if m.shown == nil || len(m.shown.Hops) != 2 || m.shown.Hops[0].Status != 302 || m.shown.Hops[1].Status != 200 {
 		t.Fatalf("stage 1 run = %+v", m.shown)
 	}
 	if !m.progress.IsDone("hardcoded") || m.focus != paneExchange {
 		t.Errorf("after the run: progress %+v, focus %d", m.progress, m.focus)
 	}
-	if s := screen(m); !strings.Contains(s, "GET /show HTTP/1.1") || !strings.Contains(s, "No session cookie") {
+	if s := screen(m); !strings.Contains(s, "POST /users HTTP/1.1") || !strings.Contains(s, "No session cookie") {
 		t.Errorf("stage 1 screen:\n%s", s)
 	}
 

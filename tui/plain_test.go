@@ -31,7 +31,7 @@ func TestWritePlain(t *testing.T) {
 		lines   []string
 		absent  []string
 	}{
-		{"1: A page that cannot remember", []string{"GET /show HTTP/1.1", "HTTP/1.1 200 OK", `<h3 id="name">Jay</h3>`, "No session cookie"}, []string{"Set-Cookie:", "Cookie:"}},
+		{"1: A page that cannot remember", []string{"POST /users HTTP/1.1", "HTTP/1.1 302 Found", "HTTP/1.1 200 OK", "No session cookie"}, []string{"Set-Cookie:", "Cookie:"}},
 		{"2: The session travels in a cookie", []string{"POST /users HTTP/1.1", "HTTP/1.1 302 Found", "Set-Cookie: session=", "GET /show HTTP/1.1", "Cookie: session=", `name = "Ada"`, `<h3 id="name">Ada</h3>`, "Signed, not encrypted"}, nil},
 		{"3: The template reads the session", []string{"POST /users HTTP/1.1", "Set-Cookie: session=", "Cookie: session=", `email = "ada@example.com"`, "showUserTemplate"}, nil},
 		{"4: The secret key, and what it protects", []string{
@@ -43,7 +43,7 @@ func TestWritePlain(t *testing.T) {
 		{"6: Cookies vs a database", []string{"func newServerStore", "Sessions: server", "session id SESSIONID", "row        sqlite table sessions in PATH, id SESSIONID", `row values email = "ada@example.com", name = "Ada"`, "Only an id"}, []string{"REJECTED"}},
 		{"7: Store only what you need", []string{
 			"createUserGrow", "Run 1: POST /users with note 1 (700 bytes) → 302 Found; session cookie",
-			"→ 413 Request Entity Too Large: the session would not fit in a cookie", "HTTP/1.1 413 Request Entity Too Large",
+			"→ 507 Insufficient Storage: the session would not fit in a cookie", "HTTP/1.1 507 Insufficient Storage",
 			"Now the server keeps sessions in its database", "Exchange: POST /users, note 4, session in the database", "database row", "notes = [",
 		}, nil},
 	} {

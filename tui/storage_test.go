@@ -192,7 +192,7 @@ func TestModelGrowsUntilTheCookieIsFull(t *testing.T) {
 	for ; runs < 8; runs++ {
 		press(t, m, "enter")
 		feed()
-		if m.shown.Hops[0].Status == 413 {
+		if m.shown.Hops[0].Status == server.StatusSessionTooLarge {
 			break
 		}
 		if !strings.Contains(m.status, fmt.Sprintf("Note %d added: the session cookie is ", runs+1)) {
@@ -205,7 +205,7 @@ func TestModelGrowsUntilTheCookieIsFull(t *testing.T) {
 	if !slices.IsSorted(m.growSizes) || len(m.growSizes) != runs {
 		t.Errorf("cookie sizes %v over %d runs", m.growSizes, runs)
 	}
-	if !m.statusErr || !strings.Contains(m.status, "413: the session would not fit in a cookie") || !strings.Contains(screen(m), "HTTP/1.1 413 Request Entity Too Large") {
+	if !m.statusErr || !strings.Contains(m.status, "507: the session would not fit in a cookie") || !strings.Contains(screen(m), "HTTP/1.1 507 Insufficient Storage") {
 		t.Errorf("after the 413: status %q\n%s", m.status, screen(m))
 	}
 	// In the database the session grows on and the cookie stays small.
