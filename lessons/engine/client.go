@@ -231,11 +231,17 @@ func (c *Client) Clear() {
 	jar, _ := cookiejar.New(nil) // never fails without options
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.client != nil {
+		c.client.CloseIdleConnections()
+	}
 	c.jar = jar
 	c.grow = growth{}
 	c.client = &http.Client{
-		Jar:       jar,
-		Transport: &recordingTransport{next: http.DefaultTransport},
+		Jar: jar,
+		// A transport of its own: a connection carries only this client's
+		// requests, every one of them expected by the pairing table, which
+		// is what makes the records of one address arrive in its order.
+		Transport: &recordingTransport{next: http.DefaultTransport.(*http.Transport).Clone()},
 		Timeout:   10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -360,7 +366,8 @@ func (c *Client) roundTrip(client *http.Client, req *http.Request) (Hop, *http.R
 	rec.trace = &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 		rec.local = info.Conn.LocalAddr().String()
 		if c.pairs != nil {
-			rec.pending = c.pairs.expect(rec.local, c.name, req.Method, target)
+			head, _ := splitWire(rec.request)
+			rec.pending = c.pairs.expect(rec.local, c.name, req.Method, target, cookieFromHead(head))
 		}
 	}}
 	resp, err := client.Do(req.WithContext(context.WithValue(req.Context(), recordKey{}, rec)))

@@ -30,6 +30,7 @@ const lateRecord = 30 * time.Second
 type pending struct {
 	client         string
 	method, target string
+	cookie         string // the session cookie sent, "" for none
 	done           chan struct{}
 	rec            *server.Exchange
 	// abandoned is when the request stopped waiting; zero while it waits.
@@ -38,8 +39,8 @@ type pending struct {
 
 // expect registers a request about to be written on the connection whose
 // local address is addr.
-func (p *pairing) expect(addr, client, method, target string) *pending {
-	w := &pending{client: client, method: method, target: target, done: make(chan struct{})}
+func (p *pairing) expect(addr, client, method, target, cookie string) *pending {
+	w := &pending{client: client, method: method, target: target, cookie: cookie, done: make(chan struct{})}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.byAddr == nil {
@@ -51,9 +52,11 @@ func (p *pairing) expect(addr, client, method, target string) *pending {
 
 // resolve files record e under the request it answers and returns the
 // name of the client that sent it, or "" when no client of the engine
-// did. A waiting request whose own line differs from the record's was
-// never answered (its connection failed before the server read it): it
-// is given up, so that it cannot take a later record.
+// did. A waiting request whose request line or session cookie differs
+// from the record's was never answered (its connection failed before the
+// server read it, or its record was lost): it is given up, so that it
+// cannot take a later record. The check guards the order; it never picks
+// among candidates.
 func (p *pairing) resolve(e *server.Exchange) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -62,7 +65,7 @@ func (p *pairing) resolve(e *server.Exchange) string {
 		w := q[0]
 		q = q[1:]
 		late := !w.abandoned.IsZero()
-		if w.method != e.Method || w.target != e.Target || late && p.now().Sub(w.abandoned) > lateRecord {
+		if w.method != e.Method || w.target != e.Target || w.cookie != e.IncomingCookie || late && p.now().Sub(w.abandoned) > lateRecord {
 			if !late {
 				close(w.done)
 			}
