@@ -35,6 +35,7 @@ func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Reques
 	if c, err := r.Cookie(CookieName); err == nil {
 		e.IncomingCookie = c.Value
 		res, err := cookiecodec.Decode(c.Value, opts)
+		e.In = &DecodedCookie{Value: c.Value, Result: res, Err: err}
 		switch {
 		case res != nil && res.Signature == cookiecodec.Invalid:
 			e.Rejected = "bad signature: " + res.Reason
@@ -65,9 +66,12 @@ func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Reques
 		}
 		e.Session, e.SessionSource, e.SessionID = nil, "", ""
 		if c.MaxAge < 0 || c.Value == "" {
+			e.Out = append(e.Out, DecodedCookie{Value: c.Value})
 			continue // the session was deleted
 		}
-		if res, err := cookiecodec.Decode(c.Value, opts); err == nil {
+		res, err := cookiecodec.Decode(c.Value, opts)
+		e.Out = append(e.Out, DecodedCookie{Value: c.Value, Result: res, Err: err})
+		if err == nil {
 			e.Session, e.SessionID, e.SessionSource = res.Values, res.SessionID, "set-cookie"
 		}
 	}
@@ -84,6 +88,7 @@ func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Reques
 	}
 	switch {
 	case err != nil:
+		e.StoredErr = err
 		e.Notes = append(e.Notes, "could not read the session's row: "+err.Error())
 	case stored == nil && e.SessionSource == "cookie":
 		e.Rejected = "unknown session id: " + sessionstore.ErrUnknownID.Error()

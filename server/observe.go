@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/formtest/formtest/server/cookiecodec"
 )
 
 // Exchange is one request and its response as the server saw them. It is
@@ -71,6 +73,30 @@ type Exchange struct {
 	// Notes are remarks the handlers made while answering, such as the form
 	// values the hardcoded stage logs, or a missing session key.
 	Notes []string
+
+	// RemoteAddr is the client's address as the server's connection saw it
+	// (host:port). A client that notes its connection's local address can
+	// join its request to this record exactly.
+	RemoteAddr string
+	// In is the server's decoding of the incoming session cookie, nil when
+	// the request carried none; Out are its decodings of the session
+	// cookies it set, in order (nil Result for a deletion). A watcher reads
+	// them instead of decoding the cookies a second time.
+	In  *DecodedCookie
+	Out []DecodedCookie
+	// StoredErr is why the database row SessionID points to could not be
+	// read; nil when it was read or not looked for.
+	StoredErr error
+}
+
+// DecodedCookie is a session cookie as the server decoded it with the
+// options of the exchange's storage.
+type DecodedCookie struct {
+	// Value is the cookie's value.
+	Value string
+	// Result is what cookiecodec made of it; Err is why it did not decode.
+	Result *cookiecodec.Result
+	Err    error
 }
 
 // SetCookies returns the raw Set-Cookie header values, in order.
@@ -235,6 +261,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			Status:         rec.status,
 			ResponseHeader: w.Header().Clone(),
 			BodySize:       rec.size,
+			RemoteAddr:     r.RemoteAddr,
 		}
 		if e.Status == 0 {
 			e.Status = http.StatusOK

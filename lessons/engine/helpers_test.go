@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/sessionstore"
+)
+
+// testEngine starts the form server on a loopback port, with a session
+// database when db is set, and returns an engine over it at the stage
+// whose progress key is at ("" for the first).
+func testEngine(t *testing.T, at string, db bool) *Engine {
+	t.Helper()
+	return testEngineAt(t, at, db, nil)
+}
+
+// testEngineAt is testEngine with the clock now.
+func testEngineAt(t *testing.T, at string, db bool, now func() time.Time) *Engine {
+	t.Helper()
+	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
+	if db {
+		b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		cfg.Backend = b
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := serve(t, srv)
+	ls, err := lessons.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Options{Lessons: ls, Server: srv, URL: url, Progress: Progress{Current: at}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	return e
+}
+
+// serve serves h on a loopback port and returns its URL.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}
