@@ -171,7 +171,7 @@ func stageOf(i int, l lessons.Lesson) (Stage, error) {
 		Index: i, Lesson: l, Server: st, Storage: storage, Key: key, GoCode: code, GoFiles: files,
 		// The seed's own stages are the ones taught with no storage of
 		// their own, before the grow stage formtest adds.
-		FlaskFromSeed: l.Storage == "" && st != server.StageGrow,
+		FlaskFromSeed: len(l.Flask) > 0 && !slices.ContainsFunc(l.Flask, func(c lessons.Code) bool { return c.Equivalent }),
 	}, nil
 }
 
