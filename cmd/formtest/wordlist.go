@@ -66,11 +66,15 @@ func searchWordlist(ctx context.Context, opts *inspectOptions, checker cookiecod
 	elapsed := time.Since(start)
 	st := res.Stats
 	read := fmt.Sprintf("%s keys from %s lines (%s) of %s", count(st.Keys), count(st.Lines), byteSize(st.Bytes), name)
+	if long, ok := errors.AsType[*cookiecodec.LineTooLongError](err); ok {
+		return nil, usageErrorf("--wordlist: %s is not a list of keys: line %s runs on for over %s without a line break",
+			name, count(long.Line), byteSize(long.Limit))
+	}
 	if err != nil {
-		if _, ok := errors.AsType[*cookiecodec.LineTooLongError](err); !ok && ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return nil, &exitError{code: exitFail, err: fmt.Errorf("--wordlist: stopped after trying %s, in %s: %w", read, duration(elapsed), context.Cause(ctx))}
 		}
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: after %s lines of %s: %w", count(st.Lines), name, err)}
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: %s, after %s lines: %w", name, count(st.Lines), err)}
 	}
 	if human {
 		fmt.Fprintf(opts.ErrOut, "tried %s in %s (%s keys/s)\n", read, duration(elapsed), count(int64(float64(st.Keys)/max(elapsed.Seconds(), 1e-9))))
