@@ -1,6 +1,7 @@
 package cookiecodec
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -8,7 +9,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
 	"runtime"
 	"strings"
 	"sync"
@@ -67,55 +67,70 @@ func NewKeyChecker(value string, opts Options) (KeyChecker, error) {
 	return nil, fmt.Errorf("cookiecodec: no key search for %s cookies", format)
 }
 
-// hmacState computes HMACs with one hash function, reusing the hash
-// states and buffers, so an HMAC allocates nothing. It is not safe for
-// concurrent use: a checker keeps one per goroutine in a sync.Pool.
-type hmacState struct {
-	inner, outer hash.Hash
-	pad          [128]byte // one block of key ^ ipad, then key ^ opad
-	long         [64]byte  // the hash of a key longer than a block
-	sum          [64]byte  // the inner hash
+// fixedHMAC computes HMAC(key, msg) for one message and many keys, with
+// no allocation: the message sits once after the key block of the inner
+// hash's input, so a key costs writing one block and the hashes. It is
+// not safe for concurrent use: a checker keeps one per goroutine in a
+// sync.Pool.
+type fixedHMAC struct {
+	sum   func(dst, data []byte) []byte // the hash, appended to dst
+	bs    int                           // the hash's block size
+	inner []byte                        // key ^ ipad, then msg
+	outer []byte                        // key ^ opad, then the inner hash
+	ipad  []byte                        // bs bytes of 0x36
+	opad  []byte                        // bs bytes of 0x5c
+	long  []byte                        // the hash of a key longer than a block
 }
 
-func newHMACState(h func() hash.Hash) *hmacState {
-	return &hmacState{inner: h(), outer: h()}
+// newFixedHMAC prepares HMACs of msg with the hash sum (of block size bs
+// and output size size).
+func newFixedHMAC(sum func(dst, data []byte) []byte, bs, size int, msg []byte) *fixedHMAC {
+	h := &fixedHMAC{
+		sum:   sum,
+		bs:    bs,
+		inner: append(make([]byte, bs, bs+len(msg)), msg...),
+		outer: make([]byte, bs, bs+size),
+		ipad:  bytes.Repeat([]byte{0x36}, bs),
+		opad:  bytes.Repeat([]byte{0x5c}, bs),
+		long:  make([]byte, 0, size),
+	}
+	return h
 }
 
-// mac appends HMAC(key, msg) to out[:0] and returns it.
-func (s *hmacState) mac(out, key, msg []byte) []byte {
-	bs := s.inner.BlockSize()
-	if len(key) > bs {
-		s.outer.Reset()
-		s.outer.Write(key)
-		key = s.outer.Sum(s.long[:0])
+// mac appends HMAC(key, msg) to dst[:0] and returns it.
+func (h *fixedHMAC) mac(dst, key []byte) []byte {
+	if len(key) > h.bs {
+		key = h.sum(h.long[:0], key)
 	}
-	pad := s.pad[:bs]
-	copy(pad, key)
-	clear(pad[len(key):])
-	for i := range pad {
-		pad[i] ^= 0x36
+	copy(h.inner, h.ipad)
+	copy(h.outer, h.opad)
+	for i, k := range key {
+		h.inner[i] ^= k
+		h.outer[i] ^= k
 	}
-	s.inner.Reset()
-	s.inner.Write(pad)
-	s.inner.Write(msg)
-	for i := range pad {
-		pad[i] ^= 0x36 ^ 0x5c
-	}
-	s.outer.Reset()
-	s.outer.Write(pad)
-	s.outer.Write(s.inner.Sum(s.sum[:0]))
-	return s.outer.Sum(out[:0])
+	h.outer = h.sum(h.outer[:h.bs], h.inner)
+	return h.sum(dst[:0], h.outer)
+}
+
+func sha1Sum(dst, data []byte) []byte {
+	s := sha1.Sum(data)
+	return append(dst, s[:]...)
+}
+
+func sha256Sum(dst, data []byte) []byte {
+	s := sha256.Sum256(data)
+	return append(dst, s[:]...)
 }
 
 // gorillaChecker checks keys against a gorilla/securecookie value: the MAC
 // is HMAC-SHA256(key, name|date|value).
 type gorillaChecker struct {
-	msg, mac []byte
-	states   sync.Pool // of *gorillaState
+	mac    []byte
+	states sync.Pool // of *gorillaState
 }
 
 type gorillaState struct {
-	h   *hmacState
+	h   *fixedHMAC
 	out [sha256.Size]byte
 }
 
@@ -128,18 +143,18 @@ func newGorillaChecker(value, name string) (*gorillaChecker, error) {
 	if len(parts) != 3 {
 		return nil, errors.New("cookiecodec: not a gorilla cookie: want timestamp|payload|mac")
 	}
-	c := &gorillaChecker{
-		msg: fmt.Appendf(nil, "%s|%s|%s", wantName(name), parts[0], parts[1]),
-		mac: []byte(parts[2]),
+	msg := fmt.Appendf(nil, "%s|%s|%s", wantName(name), parts[0], parts[1])
+	c := &gorillaChecker{mac: []byte(parts[2])}
+	c.states.New = func() any {
+		return &gorillaState{h: newFixedHMAC(sha256Sum, sha256.BlockSize, sha256.Size, msg)}
 	}
-	c.states.New = func() any { return &gorillaState{h: newHMACState(sha256.New)} }
 	return c, nil
 }
 
 // Check reports whether key is the cookie's hash key.
 func (c *gorillaChecker) Check(key []byte) bool {
 	s := c.states.Get().(*gorillaState)
-	ok := hmac.Equal(s.h.mac(s.out[:], key, c.msg), c.mac)
+	ok := hmac.Equal(s.h.mac(s.out[:0], key), c.mac)
 	c.states.Put(s)
 	return ok
 }
@@ -153,13 +168,13 @@ func (c *gorillaChecker) Cost() KeyCost {
 // signing key is HMAC-SHA1(secret, salt), the signature HMAC-SHA1(signing
 // key, payload.timestamp).
 type flaskChecker struct {
-	msg, mac, salt []byte
-	states         sync.Pool // of *flaskState
+	mac    []byte
+	states sync.Pool // of *flaskState
 }
 
 type flaskState struct {
-	h        *hmacState
-	key, out [sha1.Size]byte
+	derive, sign *fixedHMAC
+	key, out     [sha1.Size]byte
 }
 
 func newFlaskChecker(value, salt string) (*flaskChecker, error) {
@@ -174,16 +189,21 @@ func newFlaskChecker(value, salt string) (*flaskChecker, error) {
 	if salt == "" {
 		salt = DefaultSalt
 	}
-	c := &flaskChecker{msg: []byte(value[:i]), mac: mac, salt: []byte(salt)}
-	c.states.New = func() any { return &flaskState{h: newHMACState(sha1.New)} }
+	c := &flaskChecker{mac: mac}
+	c.states.New = func() any {
+		return &flaskState{
+			derive: newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(salt)),
+			sign:   newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(value[:i])),
+		}
+	}
 	return c, nil
 }
 
 // Check reports whether key is the app's SECRET_KEY.
 func (c *flaskChecker) Check(key []byte) bool {
 	s := c.states.Get().(*flaskState)
-	k := s.h.mac(s.key[:], key, c.salt)
-	ok := hmac.Equal(s.h.mac(s.out[:], k, c.msg), c.mac)
+	k := s.derive.mac(s.key[:0], key)
+	ok := hmac.Equal(s.sign.mac(s.out[:0], k), c.mac)
 	c.states.Put(s)
 	return ok
 }
