@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/formtest/formtest/server/cookiecodec"
@@ -72,10 +75,10 @@ Set-Cookie it returns.
 With no key, the cookie is tried against a list of well-known keys (the
 lesson's, those of tutorials and framework docs, "secret", "changeme"...):
 if one verifies, anyone can forge this session. --wordlist tries more keys,
-one a line, on all cores, reading the file as a stream (any size, a FIFO
-or stdin's /dev/stdin); a progress line shows on a terminal, and Ctrl-C
-stops the search, saying how far it got. --wordlist-format says how a line
-is read:
+one a line, on all cores, reading the file as a stream: any size, and a
+FIFO or a pipe such as <(zcat list.gz) works too. A progress line shows on
+a terminal; Ctrl-C stops the search, saying how far it got (exit 130, or
+143 on SIGTERM). --wordlist-format says how a line is read:
   auto    (default) "hex:..." and "base64:..." as below; a Python string
           literal ('key', "key", b'\x00...', as Flask-Unsign-Wordlist
           writes them) as the string it stands for; a line that looks
@@ -95,7 +98,8 @@ is detected from the value's shape; --format forces it.
 
 Exit status: 0 the cookie decoded (and verified, if a key was given or
 found); 1 the signature is invalid or the cookie expired; 2 the input is
-unusable, or the command was misused.`,
+unusable, or the command was misused; 130 or 143 a --wordlist search was
+stopped by Ctrl-C (SIGINT) or SIGTERM.`,
 		Example: `  formtest inspect-cookie 'eyJuYW1lIjoiSmF5In0.awcxVA.is-cjB4Eof45qhUbv7p5055l_Co'
   formtest inspect-cookie --secret ThisIsSecret "session=MTc5NTYzMzgyN3xEWDhF..."
   curl -si -d name=Jay -d email=j@x.org http://127.0.0.1:5000/users | formtest inspect-cookie
@@ -329,9 +333,9 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 		if key != nil {
 			d.Secrets = [][]byte{key}
 			insp.res, insp.err = cookiecodec.Decode(in.Value, d)
-			insp.weakKey, insp.found = string(key), source
+			insp.weakKey, insp.found = keyText(key), source
 			if insp.res != nil {
-				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(string(key)), source)}, insp.res.Warnings...)
+				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(insp.weakKey), source)}, insp.res.Warnings...)
 			}
 		} else if insp.res != nil && insp.res.Reason != "" {
 			tried := "no key given, and none of the built-in well-known keys verifies it"
@@ -346,6 +350,15 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 		insp.res.Warnings = append(insp.res.Warnings, in.Attributes.Warnings(insp.res.Name, d.Now)...)
 	}
 	return insp, nil
+}
+
+// keyText writes a found key as --secret takes it: as itself when it is
+// printable text, else as hex:..., so that it can be pasted back.
+func keyText(k []byte) string {
+	if utf8.Valid(k) && !strings.ContainsFunc(string(k), func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return string(k)
+	}
+	return "hex:" + hex.EncodeToString(k)
 }
 
 // findKey tries the built-in weak keys, then the wordlist, if any.

@@ -77,7 +77,11 @@ func searchWordlist(ctx context.Context, opts *inspectOptions, checker cookiecod
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: %s, after %s lines: %w", name, count(st.Lines), err)}
 	}
 	if human {
-		fmt.Fprintf(opts.ErrOut, "tried %s in %s (%s keys/s)\n", read, duration(elapsed), count(int64(float64(st.Keys)/max(elapsed.Seconds(), 1e-9))))
+		found := ""
+		if res.Key != nil {
+			found = fmt.Sprintf("; the key is on line %s", count(res.Line))
+		}
+		fmt.Fprintf(opts.ErrOut, "tried %s in %s (%s keys/s)%s\n", read, duration(elapsed), count(int64(float64(st.Keys)/max(elapsed.Seconds(), 1e-9))), found)
 		if s := skippedLines(st, format); s != "" {
 			fmt.Fprintln(opts.ErrOut, s)
 		}

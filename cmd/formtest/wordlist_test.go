@@ -186,3 +186,16 @@ func TestWordlistSignals(t *testing.T) {
 		}
 	})
 }
+
+func TestKeyText(t *testing.T) {
+	for in, want := range map[string]string{
+		"keyboard cat":          "keyboard cat",
+		"iKüZWeqh":              "iKüZWeqh",
+		"\x8f\x00k":             "hex:8f006b",
+		"_5#y2L\"F4Q8z\n\xec]/": "hex:5f352379324c22463451387a0aec5d2f",
+	} {
+		if got := keyText([]byte(in)); got != want {
+			t.Errorf("keyText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
