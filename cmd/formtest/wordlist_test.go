@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/formtest/formtest/server/cookiecodec"
 )
 
 // hashcat's self-test cookie for mode 29100, signed with "hashcat".
@@ -197,5 +201,35 @@ func TestKeyText(t *testing.T) {
 		if got := keyText([]byte(in)); got != want {
 			t.Errorf("keyText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// slowChecker is a KeyChecker that is slow by design, as Rails' PBKDF2
+// is: each check takes a millisecond. It verifies the key "it".
+type slowChecker struct{}
+
+func (slowChecker) Check(key []byte) bool {
+	time.Sleep(time.Millisecond)
+	return string(key) == "it"
+}
+
+func (slowChecker) Cost() cookiecodec.KeyCost {
+	return cookiecodec.KeyCost{Work: "PBKDF2, 1000 iterations", SlowByDesign: true}
+}
+
+func TestSearchWordlistSlowByDesign(t *testing.T) {
+	lines := []string{"it"}
+	for i := range 50000 {
+		lines = append(lines, fmt.Sprintf("guess-%d", i))
+	}
+	var errOut bytes.Buffer
+	opts := &inspectOptions{Wordlist: writeList(t, lines...), ErrOut: &errOut}
+	key, err := searchWordlist(context.Background(), opts, slowChecker{}, nil)
+	if err != nil || string(key) != "it" {
+		t.Fatalf("searchWordlist = %q, %v", key, err)
+	}
+	want := regexp.MustCompile(`this format is slow to search by design \(PBKDF2, 1000 iterations\): [0-9,]+ keys/s on \d+ cores; .*list.txt holds about [0-9,]+ lines, about \d`)
+	if !want.MatchString(errOut.String()) {
+		t.Errorf("no estimate before the search:\n%s", errOut.String())
 	}
 }
