@@ -228,12 +228,14 @@ func FindWeakKey(value string, opts Options) ([]byte, bool) {
 // and returns the one that verifies, with the name of the list it is in.
 // It stops early, finding nothing, when ctx is done.
 func FindWeakKeyWith(ctx context.Context, c KeyChecker) (key []byte, list string, ok bool) {
+	var buf []byte
 	for _, l := range WeakKeyLists() {
+		if ctx.Err() != nil {
+			return nil, "", false
+		}
 		for _, k := range l.Keys {
-			if ctx.Err() != nil {
-				return nil, "", false
-			}
-			if c.Check([]byte(k)) {
+			buf = append(buf[:0], k...)
+			if c.Check(buf) {
 				return []byte(k), l.Source, true
 			}
 		}
