@@ -208,6 +208,7 @@ type progressBar struct {
 	size  int64
 	fill  lipgloss.Style
 	start time.Time
+	now   func() time.Time
 	last  atomic.Int64 // unix nanos of the last draw
 }
 
@@ -216,11 +217,11 @@ func newProgressBar(w io.Writer, size int64, color bool) *progressBar {
 	if color {
 		fill = fill.Foreground(lipgloss.Color("5"))
 	}
-	return &progressBar{w: w, size: size, fill: fill, start: time.Now()}
+	return &progressBar{w: w, size: size, fill: fill, start: time.Now(), now: time.Now}
 }
 
 func (p *progressBar) update(st cookiecodec.SearchStats) {
-	now := time.Now()
+	now := p.now()
 	if now.UnixNano()-p.last.Load() < int64(100*time.Millisecond) {
 		return
 	}

@@ -233,3 +233,31 @@ func TestSearchWordlistSlowByDesign(t *testing.T) {
 		t.Errorf("no estimate before the search:\n%s", errOut.String())
 	}
 }
+
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := newProgressBar(&b, 1000, false)
+	p.start, p.now = t0, func() time.Time { return t0.Add(2 * time.Second) }
+	p.update(cookiecodec.SearchStats{Keys: 2_000_000, Bytes: 250})
+	if got := b.String(); !strings.Contains(got, " 25%  2,000,000 keys, 1,000,000/s, 6s left") || !strings.HasPrefix(got, "\r") {
+		t.Errorf("progress line %q", got)
+	}
+	b.Reset()
+	p.now = func() time.Time { return t0.Add(2*time.Second + 50*time.Millisecond) }
+	p.update(cookiecodec.SearchStats{Keys: 3_000_000, Bytes: 500})
+	if b.Len() != 0 {
+		t.Errorf("drew again within 100 ms: %q", b.String())
+	}
+	pipe := newProgressBar(&b, 0, false) // a FIFO: no size, no time left
+	pipe.start, pipe.now = t0, func() time.Time { return t0.Add(time.Second) }
+	pipe.update(cookiecodec.SearchStats{Keys: 1500, Bytes: 12_345_678})
+	if got := b.String(); !strings.Contains(got, "1,500 keys, 1,500/s, 12.3 MB read") || strings.Contains(got, "left") {
+		t.Errorf("progress line for a pipe %q", got)
+	}
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
+		if got := count(n); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
