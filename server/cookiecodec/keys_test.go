@@ -134,3 +134,50 @@ func TestParseKey(t *testing.T) {
 		})
 	}
 }
+
+func TestWeakKeyLists(t *testing.T) {
+	seen := map[string]string{}
+	for _, l := range cookiecodec.WeakKeyLists() {
+		if l.Source == "" || len(l.Keys) == 0 {
+			t.Errorf("list %q has %d keys", l.Source, len(l.Keys))
+		}
+		for _, k := range l.Keys {
+			if prev, dup := seen[k]; dup {
+				t.Errorf("%q is in both %q and %q", k, prev, l.Source)
+			}
+			seen[k] = l.Source
+		}
+	}
+	if n := len(cookiecodec.WeakKeys()); n != len(seen) {
+		t.Errorf("WeakKeys has %d keys, the lists %d", n, len(seen))
+	}
+	for _, k := range []string{"ThisIsSecret", "keyboard cat", "your-256-bit-secret", "shhhhhhared-secret", "django_tests_secret_key",
+		"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET", "django-insecure-4x!0v9wz$kq6p#r@m2t8y&b1n3c5d7f9g0h2j4k6l8", "short"} {
+		if !cookiecodec.IsWeakKey([]byte(k)) {
+			t.Errorf("IsWeakKey(%q) = false", k)
+		}
+	}
+	for _, k := range []string{"Zq3v9XkW2pLm8RtY4bNc6HdJ", "not-django-insecure-but-long-enough"} {
+		if cookiecodec.IsWeakKey([]byte(k)) {
+			t.Errorf("IsWeakKey(%q) = true", k)
+		}
+	}
+}
+
+func TestFindWeakKeyWithNames(t *testing.T) {
+	c, err := cookiecodec.NewKeyChecker(lessonFlask, cookiecodec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, list, ok := cookiecodec.FindWeakKeyWith(context.Background(), c); !ok || string(k) != "ThisIsSecret" || !strings.Contains(list, "lesson") {
+		t.Errorf("FindWeakKeyWith = %q, %q, %v", k, list, ok)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, ok := cookiecodec.FindWeakKeyWith(ctx, c); ok {
+		t.Error("FindWeakKeyWith found a key on a cancelled context")
+	}
+	if _, err := cookiecodec.NewKeyChecker("sessionid:abc:def", cookiecodec.Options{}); err == nil {
+		t.Error("NewKeyChecker took a value of no searchable format")
+	}
+}
