@@ -289,3 +289,24 @@ func BenchmarkSearchKeysMemory(b *testing.B) {
 		})
 	}
 }
+
+func TestKeyCheckerLongKeys(t *testing.T) {
+	// HMAC hashes a key longer than the hash's block first: a key of 100
+	// bytes, with Flask (made by Flask 3.1.3: app.secret_key = "L" * 100)
+	// and with gorilla (made by securecookie here).
+	long := strings.Repeat("L", 100)
+	sc := securecookie.New([]byte(long), nil)
+	gorilla, err := sc.Encode("session", map[string]any{"a": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cookie := range []string{"eyJhIjoxfQ.aw8ryg.OVlk5Lm9ZXK6t9GIJDf4_Se68EQ", gorilla} {
+		c, err := cookiecodec.NewKeyChecker(cookie, cookiecodec.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Check([]byte(long)) || c.Check([]byte(long[:99])) || c.Check([]byte(long+"L")) {
+			t.Errorf("%s: a 100-byte key is not checked right", cookie)
+		}
+	}
+}
