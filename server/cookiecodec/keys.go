@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -23,7 +24,10 @@ import (
 //
 // A format plugs into the key search by returning its KeyChecker from
 // NewKeyChecker; SearchKeys, FindWeakKeyWith and MeasureRate then work for
-// it unchanged.
+// it unchanged. A format signed with HMAC(key, message) needs only
+// newHMACChecker (with sha1HMAC, sha256HMAC, sha384HMAC or sha512HMAC);
+// one that derives the HMAC key first builds on fixedHMAC, as
+// flaskChecker does.
 type KeyChecker interface {
 	// Check reports whether key verifies the cookie. It is safe for
 	// concurrent use, and should not allocate.
@@ -112,6 +116,18 @@ func (h *fixedHMAC) mac(dst, key []byte) []byte {
 	return h.sum(dst[:0], h.outer)
 }
 
+// hmacHash is a hash for fixedHMAC: its sum, block size and size.
+type hmacHash struct {
+	sum       func(dst, data []byte) []byte
+	blockSize int
+	size      int
+}
+
+func sha1HMAC() hmacHash   { return hmacHash{sha1Sum, sha1.BlockSize, sha1.Size} }
+func sha256HMAC() hmacHash { return hmacHash{sha256Sum, sha256.BlockSize, sha256.Size} }
+func sha384HMAC() hmacHash { return hmacHash{sha384Sum, sha512.BlockSize, sha512.Size384} }
+func sha512HMAC() hmacHash { return hmacHash{sha512Sum, sha512.BlockSize, sha512.Size} }
+
 func sha1Sum(dst, data []byte) []byte {
 	s := sha1.Sum(data)
 	return append(dst, s[:]...)
@@ -122,19 +138,55 @@ func sha256Sum(dst, data []byte) []byte {
 	return append(dst, s[:]...)
 }
 
-// gorillaChecker checks keys against a gorilla/securecookie value: the MAC
-// is HMAC-SHA256(key, name|date|value).
-type gorillaChecker struct {
+func sha384Sum(dst, data []byte) []byte {
+	s := sha512.Sum384(data)
+	return append(dst, s[:]...)
+}
+
+func sha512Sum(dst, data []byte) []byte {
+	s := sha512.Sum512(data)
+	return append(dst, s[:]...)
+}
+
+// hmacChecker is the KeyChecker of a format whose signature is
+// HMAC(key, msg) for a message the cookie fixes: gorilla, and the
+// HMAC-signed formats of other frameworks (a JWT's HS256/384/512, an
+// Express cookie's keygrip signature, express-session's id signature).
+type hmacChecker struct {
 	mac    []byte
-	states sync.Pool // of *gorillaState
+	work   string
+	states sync.Pool // of *hmacCheckState
 }
 
-type gorillaState struct {
+type hmacCheckState struct {
 	h   *fixedHMAC
-	out [sha256.Size]byte
+	out [sha512.Size]byte
 }
 
-func newGorillaChecker(value, name string) (*gorillaChecker, error) {
+// newHMACChecker returns a checker of mac == HMAC-h(key, msg); work says
+// what it computes, for KeyCost.
+func newHMACChecker(h hmacHash, msg, mac []byte, work string) *hmacChecker {
+	c := &hmacChecker{mac: mac, work: work}
+	c.states.New = func() any {
+		return &hmacCheckState{h: newFixedHMAC(h.sum, h.blockSize, h.size, msg)}
+	}
+	return c
+}
+
+// Check reports whether key signed the cookie.
+func (c *hmacChecker) Check(key []byte) bool {
+	s := c.states.Get().(*hmacCheckState)
+	ok := hmac.Equal(s.h.mac(s.out[:0], key), c.mac)
+	c.states.Put(s)
+	return ok
+}
+
+// Cost says what a check computes.
+func (c *hmacChecker) Cost() KeyCost { return KeyCost{Work: c.work} }
+
+// newGorillaChecker checks keys against a gorilla/securecookie value: the
+// MAC is HMAC-SHA256(key, name|date|value).
+func newGorillaChecker(value, name string) (*hmacChecker, error) {
 	raw, err := base64.URLEncoding.DecodeString(value)
 	if err != nil {
 		return nil, fmt.Errorf("cookiecodec: malformed base64: %w", err)
@@ -144,24 +196,7 @@ func newGorillaChecker(value, name string) (*gorillaChecker, error) {
 		return nil, errors.New("cookiecodec: not a gorilla cookie: want timestamp|payload|mac")
 	}
 	msg := fmt.Appendf(nil, "%s|%s|%s", wantName(name), parts[0], parts[1])
-	c := &gorillaChecker{mac: []byte(parts[2])}
-	c.states.New = func() any {
-		return &gorillaState{h: newFixedHMAC(sha256Sum, sha256.BlockSize, sha256.Size, msg)}
-	}
-	return c, nil
-}
-
-// Check reports whether key is the cookie's hash key.
-func (c *gorillaChecker) Check(key []byte) bool {
-	s := c.states.Get().(*gorillaState)
-	ok := hmac.Equal(s.h.mac(s.out[:0], key), c.mac)
-	c.states.Put(s)
-	return ok
-}
-
-// Cost says what a gorilla check computes.
-func (c *gorillaChecker) Cost() KeyCost {
-	return KeyCost{Work: "HMAC-SHA256 over name|date|value"}
+	return newHMACChecker(sha256HMAC(), msg, []byte(parts[2]), "HMAC-SHA256 over name|date|value"), nil
 }
 
 // flaskChecker checks keys against a Flask (itsdangerous) value: the
