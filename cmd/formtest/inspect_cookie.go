@@ -76,7 +76,7 @@ With no key, the cookie is tried against a list of well-known keys (the
 lesson's, those of tutorials and framework docs, "secret", "changeme"...):
 if one verifies, anyone can forge this session. --wordlist tries more keys,
 one a line, on all cores, reading the file as a stream: any size, and a
-FIFO or a pipe such as <(zcat list.gz) works too. A progress line shows on
+FIFO or a pipe such as <(zcat list.gz) works too; "-" reads stdin. A progress line shows on
 a terminal; Ctrl-C stops the search, saying how far it got (exit 130, or
 143 on SIGTERM). --wordlist-format says how a line is read:
   auto    (default) "hex:..." and "base64:..." as below; a Python string
@@ -143,7 +143,7 @@ stopped by Ctrl-C (SIGINT) or SIGTERM.`,
 	f.DurationVar(&opts.MaxAge, "max-age", 0, "oldest a cookie may be, as a Go duration (0 disables the check; default 720h for gorilla, 744h for Flask)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object (an array with --url)")
 	f.StringVar(&opts.URL, "url", "", "fetch `URL` (no redirects) and inspect each Set-Cookie it returns")
-	f.StringVar(&opts.Wordlist, "wordlist", "", "when no key is given, search this `FILE` of keys, one a line, for the key")
+	f.StringVar(&opts.Wordlist, "wordlist", "", "when no key is given, search this `FILE` of keys, one a line, for the key (\"-\" is stdin)")
 	f.StringVar(&opts.WordlistFormat, "wordlist-format", "auto", "how --wordlist lines are read: auto, plain, python or base64 (see above)")
 	f.StringVar(&opts.Now, "now", "", "check the age as of this `TIME` (RFC 3339) instead of now")
 	return cmd
@@ -170,6 +170,9 @@ func runInspectCookie(ctx context.Context, opts *inspectOptions) error {
 	}
 	if opts.Wordlist != "" && len(dopts.Secrets) > 0 {
 		return usageErrorf("--wordlist searches for an unknown key; it cannot go with --secret or FORMTEST_SECRET")
+	}
+	if opts.Wordlist == "-" && opts.URL == "" && (opts.Arg == "" || opts.Arg == "-") {
+		return usageErrorf("--wordlist - reads the keys from stdin: give the cookie as an argument")
 	}
 
 	var ins []cookiecodec.Input

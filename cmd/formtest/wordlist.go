@@ -31,20 +31,29 @@ func searchWordlist(ctx context.Context, opts *inspectOptions, checker cookiecod
 	name := cookiecodec.EscapeText(opts.Wordlist)
 	human := !opts.JSON
 	tty := opts.ErrIsTTY != nil && opts.ErrIsTTY() && human
-	f, err := openWordlist(ctx, opts.Wordlist, func() {
-		if tty {
-			fmt.Fprintf(opts.ErrOut, "waiting for something to write to %s (Ctrl-C to stop)...\n", name)
+	var (
+		words io.Reader = opts.In
+		size  int64
+		f     *os.File
+	)
+	if opts.Wordlist == "-" {
+		name = "stdin"
+	} else {
+		f, err = openWordlist(ctx, opts.Wordlist, func() {
+			if tty {
+				fmt.Fprintf(opts.ErrOut, "waiting for something to write to %s (Ctrl-C to stop)...\n", name)
+			}
+		})
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: %w", err)}
 		}
-	})
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: %w", err)}
+		defer f.Close()
+		words = f
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 	}
-	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = fi.Size()
-	}
-	if cost := checker.Cost(); cost.SlowByDesign && human {
+	if cost := checker.Cost(); cost.SlowByDesign && human && f != nil {
 		rate := cookiecodec.MeasureRate(ctx, checker, 0, 300*time.Millisecond)
 		if lines := estimateLines(f, size); lines > 0 && float64(lines)/rate > slowSearch.Seconds() {
 			fmt.Fprintf(opts.ErrOut, "this format is slow to search by design (%s): %s keys/s on %d cores; %s holds about %s lines, about %s\n",
@@ -59,7 +68,7 @@ func searchWordlist(ctx context.Context, opts *inspectOptions, checker cookiecod
 		so.Progress = bar.update
 	}
 	start := time.Now()
-	res, err := cookiecodec.SearchKeys(ctx, checker, f, so)
+	res, err := cookiecodec.SearchKeys(ctx, checker, words, so)
 	if bar != nil {
 		bar.done()
 	}

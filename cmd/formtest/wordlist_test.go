@@ -261,3 +261,14 @@ func TestProgressBar(t *testing.T) {
 		}
 	}
 }
+
+func TestRunInspectCookieWordlistStdin(t *testing.T) {
+	r := runInspect(t, &inspectOptions{Arg: tFlaskStrong, Wordlist: "-"}, "a\n'iK\\xfcZWeqh'\n")
+	if r.code != 0 || !strings.Contains(r.stdout, `well-known key "iKüZWeqh"`) || !strings.Contains(r.stderr, "of stdin") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runInspect(t, &inspectOptions{Wordlist: "-"}, tFlaskStrong)
+	if r.code != 2 || !strings.Contains(r.stderr, "give the cookie as an argument") {
+		t.Errorf("cookie and keys both on stdin: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
