@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,8 +10,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/formtest/formtest/server/cookiecodec"
@@ -32,8 +34,10 @@ type inspectOptions struct {
 	JSON      bool
 	URL       string
 	Wordlist  string
-	Now       string // --now, RFC 3339; "" is the current time
-	NoColor   bool   // no colour asked for (see noColor)
+	// WordlistFormat is --wordlist-format: auto, plain, python or base64.
+	WordlistFormat string
+	Now            string // --now, RFC 3339; "" is the current time
+	NoColor        bool   // no colour asked for (see noColor)
 
 	In     io.Reader
 	Out    io.Writer
@@ -71,14 +75,31 @@ Set-Cookie it returns.
 With no key, the cookie is tried against a list of well-known keys (the
 lesson's, those of tutorials and framework docs, "secret", "changeme"...):
 if one verifies, anyone can forge this session. --wordlist tries more keys,
-one a line, on all cores.
+one a line, on all cores, reading the file as a stream: any size, and a
+FIFO or a pipe such as <(zcat list.gz) works too; "-" reads stdin. A progress line shows on
+a terminal; Ctrl-C stops the search, saying how far it got (exit 130, or
+143 on SIGTERM). --wordlist-format says how a line is read:
+  auto    (default) "hex:..." and "base64:..." as below; a Python string
+          literal ('key', "key", b'\x00...', as Flask-Unsign-Wordlist
+          writes them) as the string it stands for; a line that looks
+          like padded base64 (CookieMonster's lists) both as written and
+          decoded, so a plain key that happens to look like base64 is
+          still found; anything else as written
+  plain   every line as written, byte for byte
+  python  every line a Python literal; other lines are skipped
+  base64  every line base64 (padded or not, either alphabet); other
+          lines are skipped
+Empty lines and lines over 4096 bytes are skipped; at the end the command
+says how many lines it skipped and why. When a Flask key is not found,
+it prints the line and command to go on with hashcat (-m 29100) on a GPU.
 
 Keys may be written "hex:..." or "base64:..." for binary keys. The format
 is detected from the value's shape; --format forces it.
 
 Exit status: 0 the cookie decoded (and verified, if a key was given or
 found); 1 the signature is invalid or the cookie expired; 2 the input is
-unusable, or the command was misused.`,
+unusable, or the command was misused; 130 or 143 a --wordlist search was
+stopped by Ctrl-C (SIGINT) or SIGTERM.`,
 		Example: `  formtest inspect-cookie 'eyJuYW1lIjoiSmF5In0.awcxVA.is-cjB4Eof45qhUbv7p5055l_Co'
   formtest inspect-cookie --secret ThisIsSecret "session=MTc5NTYzMzgyN3xEWDhF..."
   curl -si -d name=Jay -d email=j@x.org http://127.0.0.1:5000/users | formtest inspect-cookie
@@ -122,7 +143,8 @@ unusable, or the command was misused.`,
 	f.DurationVar(&opts.MaxAge, "max-age", 0, "oldest a cookie may be, as a Go duration (0 disables the check; default 720h for gorilla, 744h for Flask)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object (an array with --url)")
 	f.StringVar(&opts.URL, "url", "", "fetch `URL` (no redirects) and inspect each Set-Cookie it returns")
-	f.StringVar(&opts.Wordlist, "wordlist", "", "when no key is given, search this `FILE` of keys, one a line, for the key")
+	f.StringVar(&opts.Wordlist, "wordlist", "", "when no key is given, search this `FILE` of keys, one a line, for the key (\"-\" is stdin)")
+	f.StringVar(&opts.WordlistFormat, "wordlist-format", "auto", "how --wordlist lines are read: auto, plain, python or base64 (see above)")
 	f.StringVar(&opts.Now, "now", "", "check the age as of this `TIME` (RFC 3339) instead of now")
 	return cmd
 }
@@ -148,6 +170,9 @@ func runInspectCookie(ctx context.Context, opts *inspectOptions) error {
 	}
 	if opts.Wordlist != "" && len(dopts.Secrets) > 0 {
 		return usageErrorf("--wordlist searches for an unknown key; it cannot go with --secret or FORMTEST_SECRET")
+	}
+	if opts.Wordlist == "-" && opts.URL == "" && (opts.Arg == "" || opts.Arg == "-") {
+		return usageErrorf("--wordlist - reads the keys from stdin: give the cookie as an argument")
 	}
 
 	var ins []cookiecodec.Input
@@ -311,9 +336,9 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 		if key != nil {
 			d.Secrets = [][]byte{key}
 			insp.res, insp.err = cookiecodec.Decode(in.Value, d)
-			insp.weakKey, insp.found = string(key), source
+			insp.weakKey, insp.found = keyText(key), source
 			if insp.res != nil {
-				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(string(key)), source)}, insp.res.Warnings...)
+				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(insp.weakKey), source)}, insp.res.Warnings...)
 			}
 		} else if insp.res != nil && insp.res.Reason != "" {
 			tried := "no key given, and none of the built-in well-known keys verifies it"
@@ -330,94 +355,38 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 	return insp, nil
 }
 
+// keyText writes a found key as --secret takes it: as itself when it is
+// printable text, else as hex:..., so that it can be pasted back.
+func keyText(k []byte) string {
+	if utf8.Valid(k) && !strings.ContainsFunc(string(k), func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return string(k)
+	}
+	return "hex:" + hex.EncodeToString(k)
+}
+
 // findKey tries the built-in weak keys, then the wordlist, if any.
 func findKey(ctx context.Context, opts *inspectOptions, d cookiecodec.Options, value string) ([]byte, string, error) {
-	if k, ok := cookiecodec.FindWeakKey(value, d); ok {
-		return k, "built-in list of well-known keys", nil
+	checker, err := cookiecodec.NewKeyChecker(value, d)
+	if err != nil {
+		return nil, "", nil // not a cookie whose key can be searched for
+	}
+	if k, list, ok := cookiecodec.FindWeakKeyWith(ctx, checker); ok {
+		return k, "built-in list of well-known keys (" + list + ")", nil
 	}
 	if opts.Wordlist == "" {
 		return nil, "", nil
 	}
-	f, err := os.Open(opts.Wordlist)
-	if err != nil {
-		return nil, "", &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: %w", err)}
+	var hashcat *cookiecodec.HashcatTarget
+	if d.Format == cookiecodec.Flask {
+		h := cookiecodec.HashcatFlask(value, d.Salt)
+		hashcat = &h
 	}
-	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-	}
-	counter := &countingReader{r: f}
-	so := cookiecodec.SearchOptions{}
-	var bar *progressBar
-	if opts.ErrIsTTY != nil && opts.ErrIsTTY() && !opts.JSON {
-		bar = newProgressBar(opts.ErrOut, size, !opts.NoColor)
-		so.Progress = func(tried int64) { bar.update(counter.n.Load(), tried) }
-	}
-	start := time.Now()
-	key, tried, err := cookiecodec.SearchKeys(ctx, value, d, counter, so)
-	if bar != nil {
-		bar.done()
-	}
-	if err != nil {
-		return nil, "", &exitError{code: exitUsage, err: fmt.Errorf("--wordlist: %w", err)}
-	}
-	if !opts.JSON {
-		fmt.Fprintf(opts.ErrOut, "tried %d keys from %s in %s (%.0f keys/s)\n", tried, cookiecodec.EscapeText(opts.Wordlist), time.Since(start).Round(time.Millisecond), float64(tried)/max(time.Since(start).Seconds(), 1e-9))
-	}
-	if key == nil {
-		return nil, "", nil
+	key, err := searchWordlist(ctx, opts, checker, hashcat)
+	if key == nil || err != nil {
+		return nil, "", err
 	}
 	return key, "wordlist " + opts.Wordlist, nil
 }
-
-// countingReader counts the bytes read through it, for progress.
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
-// progressBar draws the key search's progress on a terminal.
-type progressBar struct {
-	w     io.Writer
-	size  int64
-	fill  lipgloss.Style
-	start time.Time
-	last  atomic.Int64 // unix nanos of the last draw
-}
-
-func newProgressBar(w io.Writer, size int64, color bool) *progressBar {
-	fill := lipgloss.NewStyle()
-	if color {
-		fill = fill.Foreground(lipgloss.Color("5"))
-	}
-	return &progressBar{w: w, size: size, fill: fill, start: time.Now()}
-}
-
-func (p *progressBar) update(read, tried int64) {
-	now := time.Now()
-	if now.UnixNano()-p.last.Load() < int64(100*time.Millisecond) {
-		return
-	}
-	p.last.Store(now.UnixNano())
-	pct := 0.0
-	if p.size > 0 {
-		pct = min(float64(read)/float64(p.size), 1)
-	}
-	rate := float64(tried) / max(now.Sub(p.start).Seconds(), 1e-9)
-	const width = 40
-	full := int(pct * width)
-	bar := p.fill.Render(strings.Repeat("█", full)) + strings.Repeat("░", width-full)
-	fmt.Fprintf(p.w, "\r%s %3.0f%%  %d keys, %.0f/s ", bar, pct*100, tried, rate)
-}
-
-func (p *progressBar) done() { fmt.Fprint(p.w, "\r\x1b[2K") }
 
 // fetchSetCookies GETs opts.URL, following no redirect, and returns the
 // cookies of its Set-Cookie headers.

@@ -26,8 +26,31 @@ func main() {
 	// go-redis keeps its logger in a package variable; main owns the
 	// process, so it is set here, once, before anything connects.
 	redis.SetLogger(silentRedisLog{})
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background())
 	code := execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// notifyContext returns a context that SIGINT or SIGTERM cancels with a
+// *signalError as its cause, so a command can say what stopped it and
+// formtest exits 130 or 143, as a shell reports a process the signal
+// killed. stop releases the signals.
+func notifyContext(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-sigs:
+			if n, ok := s.(syscall.Signal); ok {
+				cancel(&signalError{sig: n})
+			}
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		cancel(nil)
+	}
 }

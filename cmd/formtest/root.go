@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -35,6 +36,24 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
+// signalError is the cause of a context that a signal cancelled (see
+// notifyContext). A command that stops because of it returns an error
+// that wraps it, and formtest then exits 128 + the signal's number.
+type signalError struct{ sig syscall.Signal }
+
+func (e *signalError) Error() string {
+	switch e.sig {
+	case syscall.SIGINT:
+		return "interrupted by SIGINT"
+	case syscall.SIGTERM:
+		return "terminated by SIGTERM"
+	}
+	return "stopped by signal " + e.sig.String()
+}
+
+// exitCode is the status a shell gives a process the signal killed.
+func (e *signalError) exitCode() int { return 128 + int(e.sig) }
+
 // usageErrorf returns an error that exits with exitUsage.
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
@@ -57,6 +76,9 @@ func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if e.err == nil {
 			return code
 		}
+	}
+	if s, ok := errors.AsType[*signalError](err); ok {
+		code = s.exitCode()
 	}
 	fmt.Fprintf(stderr, "formtest: %v\n", err)
 	return code

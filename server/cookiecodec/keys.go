@@ -1,82 +1,58 @@
 package cookiecodec
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
-	"io"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// WeakKeys returns well-known secret keys: the lesson's own, keys printed
-// in popular tutorials, framework documentation and default
-// configurations, and the words people type when they mean "fill in
-// later". A session signed with any of them can be forged by anyone.
-func WeakKeys() []string {
-	return []string{
-		// The lesson, gorilla and Go tutorials.
-		"ThisIsSecret", "something-very-secret", "super-secret-key", "secret-key", "hash-key", "block-key",
-		"very-secret", "a-very-secret-key", "my-secret-key", "t0p-s3cr3t", "session-key", "SESSION_KEY", "session_secret",
-		"SESSION_SECRET", "cookie-secret", "your-secret-key", "your_secret_key", "yoursecretkey", "YOUR_SECRET_KEY",
-		// Flask documentation and tutorials.
-		"_5#y2L\"F4Q8z\n\xec]/", "dev", "development key", "development", "you-will-never-guess", "hard to guess string",
-		"hard-to-guess-string", "super secret key", "SuperSecretKey", "supersecretkey", "super_secret_key", "super-secret",
-		"supersecret", "SECRET_KEY", "secret_key", "secretkey", "flask", "flask-secret", "flask_secret_key", "FLASK_SECRET_KEY",
-		"mysecret", "my_secret", "my-secret", "mysecretkey", "my_secret_key", "MySecretKey", "thisisasecret", "this-is-a-secret",
-		"thisisnotasecret", "notasecret", "not-so-secret", "keep-it-secret", "topsecret", "top-secret", "s3cr3t", "s3cret",
-		"secret123", "secret1234", "Secret", "SECRET", "secret", "secrets", "key", "KEY", "private", "my-key",
-		// Default configurations (Apache Superset CVE-2023-27524, Express).
-		"\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h", "thisismyscretkey", "TEST_NON_DEV_SECRET",
-		"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET", "keyboard cat", "temporary_key",
-		// Placeholders.
-		"changeme", "change-me", "change_me", "CHANGEME", "changeit", "changethis", "replace-me", "todo", "TODO", "default",
-		"test", "testing", "test-secret", "testsecret", "insecure", "example", "sample", "demo", "local", "dev-key", "devkey",
-		"password", "Password", "password1", "password123", "passw0rd", "admin", "root", "qwerty", "abc123", "letmein",
-		"123456", "12345678", "1234567890", "12345", "0000", "1234", "none", "null", "session", "cookie", "gorilla",
-		"securecookie", "formtest", "app", "application", "server", "web", "hello", "hello world", "foobar", "foo", "bar",
-	}
+// A KeyChecker reports whether a key verifies one cookie. It is built
+// once per cookie, with everything that does not depend on the key
+// (splitting and decoding the value, the message the MAC covers, the
+// expected MAC) prepared then, so a check only hashes.
+//
+// A format plugs into the key search by returning its KeyChecker from
+// NewKeyChecker; SearchKeys, FindWeakKeyWith and MeasureRate then work for
+// it unchanged. A format signed with HMAC(key, message) needs only
+// newHMACChecker (with sha1HMAC, sha256HMAC, sha384HMAC or sha512HMAC);
+// one that derives the HMAC key first builds on fixedHMAC, as
+// flaskChecker does.
+type KeyChecker interface {
+	// Check reports whether key verifies the cookie. It is safe for
+	// concurrent use, and should not allocate.
+	Check(key []byte) bool
+	// Cost describes what one Check does, so that a search can warn
+	// before it starts that it will be slow.
+	Cost() KeyCost
 }
 
-// IsWeakKey reports whether key is one of WeakKeys, or shorter than 16 bytes.
-func IsWeakKey(key []byte) bool {
-	if len(key) < 16 {
-		return true
-	}
-	for _, w := range WeakKeys() {
-		if string(key) == w {
-			return true
-		}
-	}
-	return false
+// KeyCost describes the work of one KeyChecker.Check.
+type KeyCost struct {
+	// Work names what one check computes, for people: "HMAC-SHA256 over
+	// name|date|value".
+	Work string
+	// SlowByDesign is set for checks built to be slow (a key derivation
+	// such as Rails' PBKDF2). Before searching a wordlist, the caller
+	// should measure the rate (MeasureRate) and say how long the search
+	// will take.
+	SlowByDesign bool
 }
 
-// keyChecker tells whether a key signed one cookie. Everything that does
-// not depend on the key is prepared once, and the hashes are reused, so a
-// check allocates nothing.
-type keyChecker struct {
-	format Format
-	msg    []byte // what the MAC covers: name|ts|payload or payload.ts
-	mac    []byte
-	salt   []byte
-	inner  hash.Hash
-	outer  hash.Hash
-	pad    [128]byte // one block of key ^ ipad or opad
-	sum    [64]byte
-	derive [64]byte
-}
-
-// newKeyChecker prepares checks of value under opts (Format, Name, Salt).
-func newKeyChecker(value string, opts Options) (*keyChecker, error) {
+// NewKeyChecker prepares checks of keys against value under opts (Format,
+// Name, Salt). It fails when value is not a cookie of a format whose key
+// can be searched for.
+func NewKeyChecker(value string, opts Options) (KeyChecker, error) {
 	format, err := ParseFormat(string(opts.Format))
 	if err != nil {
 		return nil, err
@@ -86,206 +62,246 @@ func newKeyChecker(value string, opts Options) (*keyChecker, error) {
 			return nil, err
 		}
 	}
-	c := &keyChecker{format: format}
-	if format == Gorilla {
-		raw, err := base64.URLEncoding.DecodeString(value)
-		if err != nil {
-			return nil, fmt.Errorf("cookiecodec: malformed base64: %w", err)
-		}
-		parts := bytes.SplitN(raw, []byte("|"), 3)
-		if len(parts) != 3 {
-			return nil, errors.New("cookiecodec: not a gorilla cookie: want timestamp|payload|mac")
-		}
-		c.msg = fmt.Appendf(nil, "%s|%s|%s", wantName(opts.Name), parts[0], parts[1])
-		c.mac = parts[2]
-		c.inner, c.outer = sha256.New(), sha256.New()
-		return c, nil
+	switch format {
+	case Gorilla:
+		return newGorillaChecker(value, opts.Name)
+	case Flask:
+		return newFlaskChecker(value, opts.Salt)
 	}
+	return nil, fmt.Errorf("cookiecodec: no key search for %s cookies", format)
+}
+
+// fixedHMAC computes HMAC(key, msg) for one message and many keys, with
+// no allocation: the message sits once after the key block of the inner
+// hash's input, so a key costs writing one block and the hashes. It is
+// not safe for concurrent use: a checker keeps one per goroutine in a
+// sync.Pool.
+type fixedHMAC struct {
+	sum   func(dst, data []byte) []byte // the hash, appended to dst
+	bs    int                           // the hash's block size
+	inner []byte                        // key ^ ipad, then msg
+	outer []byte                        // key ^ opad, then the inner hash
+	ipad  []byte                        // bs bytes of 0x36
+	opad  []byte                        // bs bytes of 0x5c
+	long  []byte                        // the hash of a key longer than a block
+}
+
+// newFixedHMAC prepares HMACs of msg with the hash sum (of block size bs
+// and output size size).
+func newFixedHMAC(sum func(dst, data []byte) []byte, bs, size int, msg []byte) *fixedHMAC {
+	h := &fixedHMAC{
+		sum:   sum,
+		bs:    bs,
+		inner: append(make([]byte, bs, bs+len(msg)), msg...),
+		outer: make([]byte, bs, bs+size),
+		ipad:  bytes.Repeat([]byte{0x36}, bs),
+		opad:  bytes.Repeat([]byte{0x5c}, bs),
+		long:  make([]byte, 0, size),
+	}
+	return h
+}
+
+// mac appends HMAC(key, msg) to dst[:0] and returns it.
+func (h *fixedHMAC) mac(dst, key []byte) []byte {
+	if len(key) > h.bs {
+		key = h.sum(h.long[:0], key)
+	}
+	copy(h.inner, h.ipad)
+	copy(h.outer, h.opad)
+	for i, k := range key {
+		h.inner[i] ^= k
+		h.outer[i] ^= k
+	}
+	h.outer = h.sum(h.outer[:h.bs], h.inner)
+	return h.sum(dst[:0], h.outer)
+}
+
+// hmacHash is a hash for fixedHMAC: its sum, block size and size.
+type hmacHash struct {
+	sum       func(dst, data []byte) []byte
+	blockSize int
+	size      int
+}
+
+func sha1HMAC() hmacHash   { return hmacHash{sha1Sum, sha1.BlockSize, sha1.Size} }
+func sha256HMAC() hmacHash { return hmacHash{sha256Sum, sha256.BlockSize, sha256.Size} }
+func sha384HMAC() hmacHash { return hmacHash{sha384Sum, sha512.BlockSize, sha512.Size384} }
+func sha512HMAC() hmacHash { return hmacHash{sha512Sum, sha512.BlockSize, sha512.Size} }
+
+func sha1Sum(dst, data []byte) []byte {
+	s := sha1.Sum(data)
+	return append(dst, s[:]...)
+}
+
+func sha256Sum(dst, data []byte) []byte {
+	s := sha256.Sum256(data)
+	return append(dst, s[:]...)
+}
+
+func sha384Sum(dst, data []byte) []byte {
+	s := sha512.Sum384(data)
+	return append(dst, s[:]...)
+}
+
+func sha512Sum(dst, data []byte) []byte {
+	s := sha512.Sum512(data)
+	return append(dst, s[:]...)
+}
+
+// hmacChecker is the KeyChecker of a format whose signature is
+// HMAC(key, msg) for a message the cookie fixes: gorilla, and the
+// HMAC-signed formats of other frameworks (a JWT's HS256/384/512, an
+// Express cookie's keygrip signature, express-session's id signature).
+type hmacChecker struct {
+	mac    []byte
+	work   string
+	states sync.Pool // of *hmacCheckState
+}
+
+type hmacCheckState struct {
+	h   *fixedHMAC
+	out [sha512.Size]byte
+}
+
+// newHMACChecker returns a checker of mac == HMAC-h(key, msg); work says
+// what it computes, for KeyCost.
+func newHMACChecker(h hmacHash, msg, mac []byte, work string) *hmacChecker {
+	c := &hmacChecker{mac: mac, work: work}
+	c.states.New = func() any {
+		return &hmacCheckState{h: newFixedHMAC(h.sum, h.blockSize, h.size, msg)}
+	}
+	return c
+}
+
+// Check reports whether key signed the cookie.
+func (c *hmacChecker) Check(key []byte) bool {
+	s := c.states.Get().(*hmacCheckState)
+	ok := hmac.Equal(s.h.mac(s.out[:0], key), c.mac)
+	c.states.Put(s)
+	return ok
+}
+
+// Cost says what a check computes.
+func (c *hmacChecker) Cost() KeyCost { return KeyCost{Work: c.work} }
+
+// newGorillaChecker checks keys against a gorilla/securecookie value: the
+// MAC is HMAC-SHA256(key, name|date|value).
+func newGorillaChecker(value, name string) (*hmacChecker, error) {
+	raw, err := base64.URLEncoding.DecodeString(value)
+	if err != nil {
+		return nil, fmt.Errorf("cookiecodec: malformed base64: %w", err)
+	}
+	parts := strings.SplitN(string(raw), "|", 3)
+	if len(parts) != 3 {
+		return nil, errors.New("cookiecodec: not a gorilla cookie: want timestamp|payload|mac")
+	}
+	msg := fmt.Appendf(nil, "%s|%s|%s", wantName(name), parts[0], parts[1])
+	return newHMACChecker(sha256HMAC(), msg, []byte(parts[2]), "HMAC-SHA256 over name|date|value"), nil
+}
+
+// flaskChecker checks keys against a Flask (itsdangerous) value: the
+// signing key is HMAC-SHA1(secret, salt), the signature HMAC-SHA1(signing
+// key, payload.timestamp).
+type flaskChecker struct {
+	mac    []byte
+	states sync.Pool // of *flaskState
+}
+
+type flaskState struct {
+	derive, sign *fixedHMAC
+	key, out     [sha1.Size]byte
+}
+
+func newFlaskChecker(value, salt string) (*flaskChecker, error) {
 	i := strings.LastIndexByte(value, '.')
 	if i < 0 {
 		return nil, errors.New("cookiecodec: not a Flask cookie: no '.' found")
 	}
-	if c.mac, err = base64.RawURLEncoding.DecodeString(value[i+1:]); err != nil {
+	mac, err := base64.RawURLEncoding.DecodeString(value[i+1:])
+	if err != nil {
 		return nil, fmt.Errorf("cookiecodec: malformed signature: %w", err)
 	}
-	c.msg = []byte(value[:i])
-	c.salt = []byte(opts.Salt)
-	if opts.Salt == "" {
-		c.salt = []byte(DefaultSalt)
+	if salt == "" {
+		salt = DefaultSalt
 	}
-	c.inner, c.outer = sha1.New(), sha1.New()
+	c := &flaskChecker{mac: mac}
+	c.states.New = func() any {
+		return &flaskState{
+			derive: newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(salt)),
+			sign:   newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(value[:i])),
+		}
+	}
 	return c, nil
 }
 
-// hmacInto computes HMAC(key, msg) with the checker's hashes into out.
-func (c *keyChecker) hmacInto(out, key, msg []byte) []byte {
-	bs := c.inner.BlockSize()
-	if len(key) > bs {
-		c.outer.Reset()
-		c.outer.Write(key)
-		key = c.outer.Sum(c.derive[:0])
-	}
-	pad := c.pad[:bs]
-	copy(pad, key)
-	clear(pad[len(key):])
-	for i := range pad {
-		pad[i] ^= 0x36
-	}
-	c.inner.Reset()
-	c.inner.Write(pad)
-	c.inner.Write(msg)
-	for i := range pad {
-		pad[i] ^= 0x36 ^ 0x5c
-	}
-	c.outer.Reset()
-	c.outer.Write(pad)
-	c.outer.Write(c.inner.Sum(c.sum[:0]))
-	return c.outer.Sum(out[:0])
+// Check reports whether key is the app's SECRET_KEY.
+func (c *flaskChecker) Check(key []byte) bool {
+	s := c.states.Get().(*flaskState)
+	k := s.derive.mac(s.key[:0], key)
+	ok := hmac.Equal(s.sign.mac(s.out[:0], k), c.mac)
+	c.states.Put(s)
+	return ok
 }
 
-// check reports whether key signed the cookie.
-func (c *keyChecker) check(key []byte) bool {
-	var buf [64]byte
-	if c.format == Gorilla {
-		return hmac.Equal(c.hmacInto(buf[:], key, c.msg), c.mac)
-	}
-	var k [sha1.Size]byte
-	c.hmacInto(k[:], key, c.salt)
-	return hmac.Equal(c.hmacInto(buf[:], k[:], c.msg), c.mac)
+// Cost says what a Flask check computes.
+func (c *flaskChecker) Cost() KeyCost {
+	return KeyCost{Work: "HMAC-SHA1 key derivation, then HMAC-SHA1 over payload.timestamp"}
 }
 
 // FindWeakKey tries every key of WeakKeys on value and returns the one
 // that verifies it, if one does. opts gives the Format, Name and Salt.
 func FindWeakKey(value string, opts Options) ([]byte, bool) {
-	c, err := newKeyChecker(value, opts)
+	c, err := NewKeyChecker(value, opts)
 	if err != nil {
 		return nil, false
 	}
-	for _, k := range WeakKeys() {
-		if c.check([]byte(k)) {
-			return []byte(k), true
+	k, _, ok := FindWeakKeyWith(context.Background(), c)
+	return k, ok
+}
+
+// FindWeakKeyWith tries every built-in well-known key (WeakKeyLists) with c
+// and returns the one that verifies, with the name of the list it is in.
+// It stops early, finding nothing, when ctx is done.
+func FindWeakKeyWith(ctx context.Context, c KeyChecker) (key []byte, list string, ok bool) {
+	var buf []byte
+	for _, l := range WeakKeyLists() {
+		if ctx.Err() != nil {
+			return nil, "", false
+		}
+		for _, k := range l.Keys {
+			buf = append(buf[:0], k...)
+			if c.Check(buf) {
+				return []byte(k), l.Source, true
+			}
 		}
 	}
-	return nil, false
+	return nil, "", false
 }
 
-// SearchOptions tunes SearchKeys.
-type SearchOptions struct {
-	// Workers is how many goroutines check keys; 0 means GOMAXPROCS.
-	Workers int
-	// Progress, if set, is called now and then with the number of keys
-	// tried so far, from any goroutine but never concurrently.
-	Progress func(tried int64)
-}
-
-// searchChunk is how many keys a worker takes at a time.
-const searchChunk = 4096
-
-// SearchKeys tries the keys in words, one per line (a trailing "\r" is
-// dropped), on value, on all cores, and returns the first key that
-// verifies it, or nil. tried is how many keys were checked. opts gives the
-// Format, Name and Salt. It stops early when ctx is done.
-func SearchKeys(ctx context.Context, value string, opts Options, words io.Reader, so SearchOptions) (key []byte, tried int64, err error) {
-	first, err := newKeyChecker(value, opts)
-	if err != nil {
-		return nil, 0, err
-	}
-	workers := so.Workers
+// MeasureRate runs c on made-up keys on workers goroutines (0 means
+// GOMAXPROCS) for about d and returns the keys checked per second, so a
+// caller can say how long a slow search will take before it starts.
+func MeasureRate(ctx context.Context, c KeyChecker, workers int, d time.Duration) float64 {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	type chunk struct {
-		data []byte
-		ends []int
-	}
-	chunks := make(chan *chunk, 2*workers)
-	free := sync.Pool{New: func() any { return &chunk{ends: make([]int, 0, searchChunk)} }}
-	var (
-		found     []byte
-		foundOnce sync.Once
-		count     atomic.Int64
-		progMu    sync.Mutex
-		wg        sync.WaitGroup
-	)
+	var n atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
 	for w := range workers {
-		c := first
-		if w > 0 {
-			c, _ = newKeyChecker(value, opts)
-		}
 		wg.Go(func() {
-			for ch := range chunks {
-				if ctx.Err() != nil {
-					continue // found, or cancelled: drain without checking
+			key := fmt.Appendf(nil, "formtest-rate-%d-", w)
+			base := len(key)
+			for i := 0; ; i++ {
+				if i%8 == 0 && (time.Since(start) >= d || ctx.Err() != nil) {
+					return
 				}
-				start := 0
-				for _, end := range ch.ends {
-					if c.check(ch.data[start:end]) {
-						k := bytes.Clone(ch.data[start:end])
-						foundOnce.Do(func() { found = k })
-						cancel()
-					}
-					start = end
-				}
-				n := count.Add(int64(len(ch.ends)))
-				ch.data, ch.ends = ch.data[:0], ch.ends[:0]
-				free.Put(ch)
-				if so.Progress != nil && progMu.TryLock() {
-					so.Progress(n)
-					progMu.Unlock()
-				}
+				key = fmt.Appendf(key[:base], "%d", i)
+				c.Check(key)
+				n.Add(1)
 			}
 		})
 	}
-
-	br := bufio.NewReaderSize(words, 256<<10)
-	ch := free.Get().(*chunk)
-	var readErr error
-read:
-	for {
-		line, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			// A line over 256 KiB is no key anyone types; skip it.
-			for err == bufio.ErrBufferFull {
-				_, err = br.ReadSlice('\n')
-			}
-			continue
-		}
-		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
-		if len(line) > 0 {
-			ch.data = append(ch.data, line...)
-			ch.ends = append(ch.ends, len(ch.data))
-		}
-		if len(ch.ends) == searchChunk || err != nil && len(ch.ends) > 0 {
-			select {
-			case chunks <- ch:
-			case <-ctx.Done():
-				break read
-			}
-			ch = free.Get().(*chunk)
-		}
-		if err != nil {
-			if err != io.EOF {
-				readErr = fmt.Errorf("cookiecodec: read wordlist: %w", err)
-			}
-			break
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	close(chunks)
 	wg.Wait()
-	if so.Progress != nil {
-		so.Progress(count.Load())
-	}
-	if found != nil {
-		return found, count.Load(), nil
-	}
-	if readErr != nil {
-		return nil, count.Load(), readErr
-	}
-	return nil, count.Load(), context.Cause(ctx)
+	return float64(n.Load()) / max(time.Since(start).Seconds(), 1e-9)
 }

@@ -3,6 +3,7 @@ package cookiecodec_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -52,34 +53,46 @@ func wordlist(n int, key string, at int) string {
 	return b.String()
 }
 
+// search runs SearchKeys on a cookie with the words given.
+func search(t testing.TB, cookie string, opts cookiecodec.Options, words io.Reader, so cookiecodec.SearchOptions) (cookiecodec.SearchResult, error) {
+	t.Helper()
+	c, err := cookiecodec.NewKeyChecker(cookie, opts)
+	if err != nil {
+		t.Fatalf("NewKeyChecker: %v", err)
+	}
+	return cookiecodec.SearchKeys(context.Background(), c, words, so)
+}
+
 func TestSearchKeys(t *testing.T) {
 	tests := []struct {
 		name, cookie string
 		opts         cookiecodec.Options
 		words        string
 		want         string
+		line         int64
 	}{
-		{"gorilla found last", strongGorilla, cookiecodec.Options{Name: "formtest"}, wordlist(10000, "formtest-fpllngziey", 9999), "formtest-fpllngziey"},
-		{"flask found first, CRLF", unicodeFlask, cookiecodec.Options{}, wordlist(10000, "iKüZWeqh", 0), "iKüZWeqh"},
-		{"flask not found", unicodeFlask, cookiecodec.Options{}, wordlist(5000, "nope", 1), ""},
-		{"empty list", unicodeFlask, cookiecodec.Options{}, "", ""},
-		{"no final newline", lessonFlask, cookiecodec.Options{}, "a\nb\nThisIsSecret", "ThisIsSecret"},
+		{"gorilla found last", strongGorilla, cookiecodec.Options{Name: "formtest"}, wordlist(10000, "formtest-fpllngziey", 9999), "formtest-fpllngziey", 10000},
+		{"flask found first, CRLF", unicodeFlask, cookiecodec.Options{}, wordlist(10000, "iKüZWeqh", 0), "iKüZWeqh", 1},
+		{"flask not found", unicodeFlask, cookiecodec.Options{}, wordlist(5000, "nope", 1), "", 0},
+		{"empty list", unicodeFlask, cookiecodec.Options{}, "", "", 0},
+		{"no final newline", lessonFlask, cookiecodec.Options{}, "a\nb\nThisIsSecret", "ThisIsSecret", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var last int64
-			k, tried, err := cookiecodec.SearchKeys(context.Background(), tt.cookie, tt.opts, strings.NewReader(tt.words), cookiecodec.SearchOptions{Workers: 3, Progress: func(n int64) { last = n }})
+			var last cookiecodec.SearchStats
+			res, err := search(t, tt.cookie, tt.opts, strings.NewReader(tt.words), cookiecodec.SearchOptions{Workers: 3, Format: cookiecodec.WordlistPlain,
+				Progress: func(s cookiecodec.SearchStats) { last = s }})
 			if err != nil {
 				t.Fatalf("SearchKeys: %v", err)
 			}
-			if string(k) != tt.want {
-				t.Errorf("SearchKeys = %q, want %q", k, tt.want)
+			if string(res.Key) != tt.want || res.Line != tt.line {
+				t.Errorf("SearchKeys = %q on line %d, want %q on line %d", res.Key, res.Line, tt.want, tt.line)
 			}
-			if tt.want == "" && tried != int64(strings.Count(tt.words, "\n")) {
-				t.Errorf("tried %d keys, want %d", tried, strings.Count(tt.words, "\n"))
+			if n := int64(strings.Count(tt.words, "\n")); tt.want == "" && (res.Stats.Keys != n || res.Stats.Lines != n || res.Stats.Bytes != int64(len(tt.words))) {
+				t.Errorf("stats %+v, want %d keys and lines, %d bytes", res.Stats, n, len(tt.words))
 			}
-			if last != tried {
-				t.Errorf("last progress %d, tried %d", last, tried)
+			if last != res.Stats {
+				t.Errorf("last progress %+v, result %+v", last, res.Stats)
 			}
 		})
 	}
@@ -88,7 +101,11 @@ func TestSearchKeys(t *testing.T) {
 func TestSearchKeysCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _, err := cookiecodec.SearchKeys(ctx, lessonFlask, cookiecodec.Options{}, strings.NewReader(wordlist(100000, "x", 1)), cookiecodec.SearchOptions{})
+	c, err := cookiecodec.NewKeyChecker(lessonFlask, cookiecodec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cookiecodec.SearchKeys(ctx, c, strings.NewReader(wordlist(100000, "x", 1)), cookiecodec.SearchOptions{})
 	if err != context.Canceled {
 		t.Errorf("SearchKeys on a cancelled context: %v, want context.Canceled", err)
 	}
@@ -118,19 +135,49 @@ func TestParseKey(t *testing.T) {
 	}
 }
 
-func BenchmarkSearchKeys(b *testing.B) {
-	for _, bc := range []struct{ name, cookie string }{{"flask", unicodeFlask}, {"gorilla", lessonGorilla}} {
-		words := wordlist(200000, "not-there", -1)
-		b.Run(bc.name, func(b *testing.B) {
-			var total int64
-			for b.Loop() {
-				_, n, err := cookiecodec.SearchKeys(context.Background(), bc.cookie, cookiecodec.Options{}, strings.NewReader(words), cookiecodec.SearchOptions{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				total += n
+func TestWeakKeyLists(t *testing.T) {
+	seen := map[string]string{}
+	for _, l := range cookiecodec.WeakKeyLists() {
+		if l.Source == "" || len(l.Keys) == 0 {
+			t.Errorf("list %q has %d keys", l.Source, len(l.Keys))
+		}
+		for _, k := range l.Keys {
+			if prev, dup := seen[k]; dup {
+				t.Errorf("%q is in both %q and %q", k, prev, l.Source)
 			}
-			b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "keys/s")
-		})
+			seen[k] = l.Source
+		}
+	}
+	if n := len(cookiecodec.WeakKeys()); n != len(seen) {
+		t.Errorf("WeakKeys has %d keys, the lists %d", n, len(seen))
+	}
+	for _, k := range []string{"ThisIsSecret", "keyboard cat", "your-256-bit-secret", "shhhhhhared-secret", "django_tests_secret_key",
+		"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET", "django-insecure-4x!0v9wz$kq6p#r@m2t8y&b1n3c5d7f9g0h2j4k6l8", "short"} {
+		if !cookiecodec.IsWeakKey([]byte(k)) {
+			t.Errorf("IsWeakKey(%q) = false", k)
+		}
+	}
+	for _, k := range []string{"Zq3v9XkW2pLm8RtY4bNc6HdJ", "not-django-insecure-but-long-enough"} {
+		if cookiecodec.IsWeakKey([]byte(k)) {
+			t.Errorf("IsWeakKey(%q) = true", k)
+		}
+	}
+}
+
+func TestFindWeakKeyWithNames(t *testing.T) {
+	c, err := cookiecodec.NewKeyChecker(lessonFlask, cookiecodec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, list, ok := cookiecodec.FindWeakKeyWith(context.Background(), c); !ok || string(k) != "ThisIsSecret" || !strings.Contains(list, "lesson") {
+		t.Errorf("FindWeakKeyWith = %q, %q, %v", k, list, ok)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, ok := cookiecodec.FindWeakKeyWith(ctx, c); ok {
+		t.Error("FindWeakKeyWith found a key on a cancelled context")
+	}
+	if _, err := cookiecodec.NewKeyChecker("sessionid:abc:def", cookiecodec.Options{}); err == nil {
+		t.Error("NewKeyChecker took a value of no searchable format")
 	}
 }
