@@ -86,6 +86,9 @@ func newKeyChecker(value string, opts Options) (*keyChecker, error) {
 			return nil, err
 		}
 	}
+	if format != Gorilla && format != Flask {
+		return nil, fmt.Errorf("cookiecodec: the key search reads only gorilla and Flask cookies, not %s", format)
+	}
 	c := &keyChecker{format: format}
 	if format == Gorilla {
 		raw, err := base64.URLEncoding.DecodeString(value)
@@ -157,12 +160,12 @@ func (c *keyChecker) check(key []byte) bool {
 // FindWeakKey tries every key of WeakKeys on value and returns the one
 // that verifies it, if one does. opts gives the Format, Name and Salt.
 func FindWeakKey(value string, opts Options) ([]byte, bool) {
-	c, err := newKeyChecker(value, opts)
+	c, err := NewVerifier(value, opts)
 	if err != nil {
 		return nil, false
 	}
 	for _, k := range WeakKeys() {
-		if c.check([]byte(k)) {
+		if c.Verify([]byte(k)) {
 			return []byte(k), true
 		}
 	}
