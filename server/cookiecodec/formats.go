@@ -62,7 +62,7 @@ func detect(value string) (Format, error) { return detectNamed(value, "") }
 // only sharpens the message when the shape says nothing.
 func detectNamed(value, name string) (Format, error) {
 	switch {
-	case strings.HasPrefix(value, "s:") && strings.Contains(value, "."):
+	case strings.HasPrefix(value, "s:") && strings.Contains(value, "."), name == "connect.sid":
 		return ExpressSession, nil
 	case looksRails(value):
 		return Rails, nil
@@ -214,15 +214,20 @@ func isHex(s string) bool {
 }
 
 // checkExpiry marks res expired against a time the cookie states.
-func checkExpiry(res *Result, exp time.Time) {
+// At exactly exp the cookie is expired unless inclusive is set (Laravel
+// still reads its cookie session then).
+func checkExpiry(res *Result, exp time.Time, inclusive bool) {
 	res.ExpiresAt = exp.UTC()
-	if !exp.IsZero() && !res.Now.Before(exp) {
+	if exp.IsZero() {
+		return
+	}
+	if res.Now.After(exp) || !inclusive && res.Now.Equal(exp) {
 		res.Expired = true
 	}
 }
 
 // checkMaxAge applies a max age (opts.MaxAge, or def when zero) to the
-// issue time in res.
+// issue time in res: older than the max age is expired.
 func checkMaxAge(res *Result, opts *Options, def time.Duration) {
 	maxAge := opts.MaxAge
 	if maxAge == 0 {
@@ -266,4 +271,16 @@ func parseJSONValue(b []byte) (any, error) {
 		return nil, errors.New("json: extra data after the value")
 	}
 	return normalizeJSON(v), nil
+}
+
+// setPlainValue files a decoded value of a format whose cookies may hold
+// any value (Rails, Laravel): a map is the session's values, anything else
+// is shown as the one value "value".
+func setPlainValue(v any, res *Result) {
+	if m, ok := v.(map[string]any); ok {
+		res.Values = m
+		return
+	}
+	res.Values = map[string]any{"value": v}
+	res.Warnings = append(res.Warnings, "the cookie holds a single "+jsonKind(v)+", not a map of values: shown as \"value\"")
 }

@@ -102,6 +102,9 @@ func decodeJWT(value string, opts *Options, res *Result) error {
 	if t, ok := jwtTime(res.Values["iat"]); ok {
 		res.IssuedAt = t
 		checkMaxAge(res, opts, 0)
+		if res.MaxAge > 0 && !res.Now.Before(t.Add(res.MaxAge)) {
+			res.Expired = true // jsonwebtoken: too old when now >= iat + maxAge
+		}
 		if t.After(res.Now.Add(time.Minute)) {
 			res.Warnings = append(res.Warnings, "issued (iat) in the future: the clocks disagree")
 		}

@@ -109,7 +109,9 @@ func LaravelCookiePrefix(key []byte, name string) string {
 
 // laravelNames are cookie names to try when the prefix does not match the
 // given one.
-func laravelNames() []string { return []string{"laravel_session", "XSRF-TOKEN", "remember_web", "session"} }
+func laravelNames() []string {
+	return []string{"laravel_session", "XSRF-TOKEN", "remember_web", "session"}
+}
 
 // decodeLaravel reads a cookie encrypted by Laravel's EncryptCookies.
 func decodeLaravel(value string, opts *Options, res *Result) error {
@@ -208,19 +210,21 @@ func laravelPlain(plain string, key []byte, opts *Options, res *Result, followDa
 		if s, ok := v.(string); ok {
 			body = s
 		} else {
-			setValues(v, res)
+			setPlainValue(v, res)
 			return nil
 		}
 	}
 	res.Serializer = "text"
+	if !isLaravelSessionID(body) {
+		res.Values = map[string]any{"value": body}
+		return nil
+	}
 	res.SessionID = body
 	if data, ok := opts.Companions[body]; ok && followData && isLaravelSessionID(body) {
 		// SESSION_DRIVER=cookie: the data is in the cookie named after the id.
 		return laravelDataCookie(data, body, key, opts, res)
 	}
-	if isLaravelSessionID(body) {
-		res.About = append(res.About, "This is a session id (40 letters and digits): the data is on the server, or in a cookie named after the id with SESSION_DRIVER=cookie (send the whole Cookie header).")
-	}
+	res.About = append(res.About, "This is a session id (40 letters and digits): the data is on the server, or in a cookie named after the id with SESSION_DRIVER=cookie (send the whole Cookie header).")
 	return nil
 }
 
@@ -232,17 +236,14 @@ func laravelData(body string, res *Result) error {
 		Expires *int64  `json:"expires"`
 	}
 	if err := json.Unmarshal([]byte(body), &d); err != nil || d.Data == nil {
-		v, err := parseJSONValue([]byte(body))
-		if err != nil {
-			res.PayloadError = err.Error()
-			return fmt.Errorf("cookiecodec: Laravel value: %w", err)
-		}
-		res.Serializer = "json"
-		setValues(v, res)
+		// EncryptCookies does not serialize: a JSON text is the app's own
+		// string, which it decodes itself.
+		res.Serializer = "text"
+		res.Values = map[string]any{"value": body}
 		return nil
 	}
 	if d.Expires != nil {
-		checkExpiry(res, time.Unix(*d.Expires, 0))
+		checkExpiry(res, time.Unix(*d.Expires, 0), true)
 	}
 	res.Serializer = "php serialize"
 	res.Payload = []byte(*d.Data)
@@ -263,13 +264,15 @@ func laravelDataCookie(value, id string, key []byte, opts *Options, res *Result)
 		res.Warnings = append(res.Warnings, "the data cookie named after the session id does not read: "+err.Error())
 		return nil
 	}
-	if p.gcm() == false && !p.validMAC(newHMACer(sha256.New), key) {
-		res.Warnings = append(res.Warnings, "the data cookie named after the session id does not verify with this key")
+	if !p.gcm() && !p.validMAC(newHMACer(sha256.New), key) {
+		res.Signature = Invalid
+		res.Reason = "the session id verifies, but its data cookie does not (altered, or made with another APP_KEY): Laravel starts an empty session"
 		return nil
 	}
 	plain, err := p.open(key)
 	if err != nil {
-		res.Warnings = append(res.Warnings, "the data cookie named after the session id does not decrypt: "+err.Error())
+		res.Signature = Invalid
+		res.Reason = "the session id verifies, but its data cookie does not decrypt (" + err.Error() + "): Laravel starts an empty session"
 		return nil
 	}
 	sub := *opts

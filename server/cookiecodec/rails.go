@@ -184,7 +184,11 @@ func decodeRails(value string, opts *Options, res *Result) error {
 		if digestName == "SHA256" {
 			era = "Rails 7"
 		}
-		res.About = append(res.About, fmt.Sprintf("The key derivation that worked is PBKDF2-HMAC-%s, as %s does.", digestName, era))
+		salt, n := RailsSignedSalt, railsSignedKeyLen
+		if c.encrypted {
+			salt, n = RailsEncryptedSalt, railsEncryptedKeyLn
+		}
+		res.Parts.KeyDerivation = fmt.Sprintf("PBKDF2-HMAC-%s of secret_key_base, salt %q, %d rounds, %d bytes (as %s derives it)", digestName, salt, RailsIterations, n, era)
 	}
 	return railsEnvelope(envelope, opts, res)
 }
@@ -202,8 +206,8 @@ func railsEnvelope(b []byte, opts *Options, res *Result) error {
 	obj, _ := v.(map[string]any)
 	meta, ok := obj["_rails"].(map[string]any)
 	if !ok {
-		res.Warnings = append(res.Warnings, "no _rails envelope: a pre-6.0 cookie, bound to no cookie name and no expiry (6.x still accepts it)")
-		setValues(v, res)
+		res.Warnings = append(res.Warnings, "no _rails envelope: a pre-6.0 cookie, bound to no cookie name and no expiry: Rails 6.x accepts it under any name")
+		setPlainValue(v, res)
 		return nil
 	}
 	var inner any
@@ -222,6 +226,8 @@ func railsEnvelope(b []byte, opts *Options, res *Result) error {
 	default:
 		inner = meta["data"] // Rails 7.1's message serializer keeps the data in place
 	}
+	// A nil pur (5.2's expiring cookies) binds nothing: Rails reads it
+	// under any name, as it does a cookie with no envelope.
 	if pur, _ := meta["pur"].(string); pur != "" {
 		want := "cookie." + opts.Name
 		res.Parts.Fields = append(res.Parts.Fields, Field{"purpose", pur})
@@ -242,10 +248,10 @@ func railsEnvelope(b []byte, opts *Options, res *Result) error {
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the envelope's exp %q is not a time", exp))
 		} else {
-			checkExpiry(res, t)
+			checkExpiry(res, t, false)
 		}
 	}
-	setValues(inner, res)
+	setPlainValue(inner, res)
 	if _, ok := res.Values["session_id"]; ok {
 		res.About = append(res.About, "session_id identifies the session; _csrf_token is the form token Rails checks.")
 	}
