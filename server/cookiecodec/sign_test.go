@@ -118,7 +118,7 @@ func TestUnserializePHP(t *testing.T) {
 		{`a:2:{i:5;s:4:"five";i:9;s:4:"nine";}`, `{"5":"five","9":"nine"}`},
 		{`O:8:"stdClass":1:{s:4:"role";s:5:"admin";}`, `{"$class":"stdClass","$properties":{"role":"admin"}}`},
 		{"O:1:\"U\":2:{s:4:\"\x00U\x00a\";i:1;s:4:\"\x00*\x00b\";i:2;}", `{"$class":"U","$properties":{"a (private)":1,"b (protected)":2}}`},
-		{`s:7:"Zoë 東";`, `"Zoë 東"`},
+		{`s:8:"Zoë 東";`, `"Zoë 東"`},
 	}
 	for _, tt := range tests {
 		v, err := cookiecodec.UnserializePHP(tt.in)
