@@ -178,6 +178,18 @@ def rails(v):
                 mac = hmac.new(key, data.encode(), v["rails_digest"].lower()).hexdigest()
                 if hmac.compare_digest(mac, sig):
                     return rails_unwrap(base64.b64decode(data), v["name"], v["now"])
+            elif v.get("cipher") == "AES-256-CBC":
+                # pre-5.2: MessageEncryptor CBC inside a MessageVerifier (HMAC-SHA1 over the base64 text)
+                data, _, sig = raw.rpartition("--")
+                sign_key = hashlib.pbkdf2_hmac(kdf.lower(), skb.encode(), b"signed encrypted cookie", 1000, 64)
+                if not hmac.compare_digest(hmac.new(sign_key, data.encode(), "sha1").hexdigest(), sig):
+                    continue
+                ct, iv = (base64.b64decode(x) for x in base64.b64decode(data).decode().split("--"))
+                key = hashlib.pbkdf2_hmac(kdf.lower(), skb.encode(), b"encrypted cookie", 1000, 32)
+                d = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+                u = padding.PKCS7(128).unpadder()
+                plain = u.update(d.update(ct) + d.finalize()) + u.finalize()
+                return rails_unwrap(plain, v["name"], v["now"])
             else:
                 key = hashlib.pbkdf2_hmac(kdf.lower(), skb.encode(), b"authenticated encrypted cookie", 1000, 32)
                 ct, iv, tag = (base64.b64decode(x) for x in raw.split("--"))
@@ -247,9 +259,21 @@ def php_unserialize(s):
 
 def laravel_decrypt(raw_cookie, name, app_key, cipher):
     """EncryptCookies' rules: returns the plaintext after the name prefix, or None."""
+    plain = laravel_decrypt_raw(urllib.parse.unquote(raw_cookie), app_key, cipher)
+    if plain is None:
+        return None
+    key = base64.b64decode(app_key[7:]) if app_key.startswith("base64:") else app_key.encode()
+    prefix = hmac.new(key, (name + "v2").encode(), "sha1").hexdigest() + "|"
+    if not plain.startswith(prefix):
+        return None
+    return plain[41:]
+
+
+def laravel_decrypt_raw(payload_b64, app_key, cipher):
+    """Encrypter::decrypt without unserialize: the plaintext of base64(JSON {iv, value, mac, tag}), or None."""
     key = base64.b64decode(app_key[7:]) if app_key.startswith("base64:") else app_key.encode()
     try:
-        p = json.loads(base64.b64decode(urllib.parse.unquote(raw_cookie)))
+        p = json.loads(base64.b64decode(payload_b64))
     except Exception:
         return None
     iv, value = base64.b64decode(p["iv"]), base64.b64decode(p["value"])
@@ -270,11 +294,7 @@ def laravel_decrypt(raw_cookie, name, app_key, cipher):
             plain = AESGCM(key).decrypt(iv, value + tag, b"")
     except Exception:
         return None
-    plain = plain.decode()
-    prefix = hmac.new(key, (name + "v2").encode(), "sha1").hexdigest() + "|"
-    if not plain.startswith(prefix):
-        return None
-    return plain[41:]
+    return plain.decode()
 
 
 def laravel(v):
@@ -292,6 +312,11 @@ def laravel(v):
     if body is None:
         return False, None
     data = json.loads(body)
+    if v.get("session_encrypt"):
+        # session.encrypt: data is an encrypted payload (no name prefix) of serialize(serialize(attributes))
+        inner = laravel_decrypt_raw(data["data"], v["secret"], v["cipher"])
+        assert inner == v["data_inner_plaintext"]
+        data["data"] = php_unserialize(inner)
     if "php_serialized" in v:
         assert data["data"] == v["php_serialized"]
     if v.get("contains_object"):
@@ -301,7 +326,12 @@ def laravel(v):
         except ValueError:
             pass
         return v["now"] <= data["expires"], None
-    values = php_unserialize(data["data"])
+    try:
+        values = php_unserialize(data["data"])
+    except (ValueError, IndexError):
+        return False, None  # Laravel's unserialize() fails too: an empty session
+    if v["values"] is None:
+        values = None  # INF/NAN: nothing in JSON to compare with
     return v["now"] <= data["expires"], values
 
 

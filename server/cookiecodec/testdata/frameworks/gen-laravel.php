@@ -34,9 +34,10 @@ use Illuminate\Support\DateFactory;
 use Illuminate\Support\Facades\Facade;
 
 const T0 = 1767225600; // 2026-01-01T00:00:00Z
+// verify-laravel.php defines LARAVEL_FIXTURES_AS_LIBRARY to reuse the app without making vectors.
 
 // app builds the container for one configuration.
-function app(string $appKey, string $cipher, string $driver, int $lifetime = 120): Container
+function app(string $appKey, string $cipher, string $driver, int $lifetime = 120, bool $encrypt = false): Container
 {
     $c = new Container();
     Container::setInstance($c);
@@ -45,7 +46,7 @@ function app(string $appKey, string $cipher, string $driver, int $lifetime = 120
     $c->instance('config', new Repository([
         'app' => ['key' => $appKey, 'cipher' => $cipher],
         'session' => [
-            'driver' => $driver, 'lifetime' => $lifetime, 'expire_on_close' => false, 'encrypt' => false,
+            'driver' => $driver, 'lifetime' => $lifetime, 'expire_on_close' => false, 'encrypt' => $encrypt,
             'cookie' => 'laravel_session', 'path' => '/', 'domain' => null, 'secure' => false,
             'http_only' => true, 'same_site' => 'lax', 'lottery' => [2, 100],
         ],
@@ -160,6 +161,7 @@ function tamperB64Field(string $raw, string $field): string
     return urlencode(base64_encode(json_encode($p, JSON_UNESCAPED_SLASHES)));
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
     $cookie = issueCookie($KEY, $cipher, 'prefs', 'dark-mode');
     $p = payloadOf($cookie);
@@ -195,25 +197,27 @@ foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
 $RAW = 'abcdefghijklmnopqrstuvwxyz012345';
 $cookie = issueCookie($RAW, 'AES-256-CBC', 'prefs', 'light');
 addCookie($cookie, 'prefs', $RAW, 'AES-256-CBC', 'light', "APP_KEY without the base64: prefix: its 32 characters are the key", true);
+}
 
 // ------------------------------------------------------------ sessions
 
 // issueSession puts $attrs in the session; returns [set cookies, session id, attributes as stored].
-function issueSession(string $key, string $cipher, string $driver, array $attrs, int $lifetime = 120): array
+function issueSession(string $key, string $cipher, string $driver, array $attrs, int $lifetime = 120, bool $encrypt = false, array $flash = []): array
 {
     at(T0);
-    $c = app($key, $cipher, $driver, $lifetime);
-    [$out, $set] = run($c, [], function ($req) use ($attrs) {
+    $c = app($key, $cipher, $driver, $lifetime, $encrypt);
+    [$out, $set] = run($c, [], function ($req) use ($attrs, $flash) {
         foreach ($attrs as $k => $v) $req->session()->put($k, $v);
+        foreach ($flash as $k => $v) $req->session()->flash($k, $v);
         return ['id' => $req->session()->getId(), 'all' => $req->session()->all()];
     });
     return [$set, $out['id'], $out['all']];
 }
 
-function readSession(string $key, string $cipher, string $driver, array $cookies, int $now, int $lifetime = 120): array
+function readSession(string $key, string $cipher, string $driver, array $cookies, int $now, int $lifetime = 120, bool $encrypt = false): array
 {
     at($now);
-    $c = app($key, $cipher, $driver, $lifetime);
+    $c = app($key, $cipher, $driver, $lifetime, $encrypt);
     [$out] = run($c, $cookies, fn ($req) => ['id' => $req->session()->getId(), 'all' => $req->session()->all()]);
     return $out;
 }
@@ -223,6 +227,7 @@ function header_of(array $set, array $names): string
     return implode('; ', array_map(fn ($n) => "$n=" . $set[$n], $names));
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 // Session id only (any server-side driver; "array" here): laravel_session holds the encrypted id.
 foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
     [$set, $id] = issueSession($KEY, $cipher, 'array', ['name' => 'Jay']);
@@ -236,6 +241,7 @@ foreach (['AES-256-CBC', 'AES-256-GCM'] as $cipher) {
             'secret' => $k, 'cipher' => $cipher, 'valid' => $valid, 'now' => T0 + 60, 'values' => null,
             'session_id' => $id, 'note' => "$cipher; $note"];
     }
+}
 }
 
 // SESSION_DRIVER=cookie: the attributes travel PHP-serialised in a second cookie named after the id.
@@ -255,6 +261,7 @@ function addCookieSession(array $set, string $id, array $stored, string $key, st
     ], $extra);
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 $attrs = [
     'name' => 'Jay', 'email' => 'kpatel@codingdojo.com', 'visits' => 3, 'admin' => false, 'verified' => true,
     'nickname' => null, 'score' => 3.14, 'ratio' => 1.0, 'tiny' => 1.0E-7, 'big' => PHP_INT_MAX, 'neg' => -42,
@@ -298,10 +305,48 @@ $VECTORS[] = ['format' => 'laravel', 'kind' => 'cookie-session', 'name' => 'lara
     'valid' => true, 'now' => T0 + 60, 'session_id' => $id, 'values' => null, 'contains_object' => true,
     'php_serialized' => $plain['data'], 'expires' => $plain['expires'],
     'note' => "a stdClass object in the session (O:8:\"stdClass\":1:{...}): Laravel unserialize()s it into an object; a safe reader must report it, never instantiate it. values is null: JSON cannot say what it is"];
+}
+
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
+// session.encrypt = true (SESSION_ENCRYPT): the serialized attributes are encrypted once more,
+// with serialize on, before they go into the data cookie's "data".
+[$set, $id] = issueSession($KEY, 'AES-256-CBC', 'cookie', ['name' => 'Jay', 'role' => 'admin'], 120, true);
+$jar = ['laravel_session' => urldecode($set['laravel_session']), $id => urldecode($set[$id])];
+$enc = new Encrypter(base64_decode(substr($KEY, 7)), 'AES-256-CBC');
+$plain = json_decode(CookieValuePrefixRemove($enc->decrypt($jar[$id], false)), true);
+$inner = $enc->decrypt($plain['data'], false); // still serialize()d once more: s:N:"a:...";
+$seen = readSession($KEY, 'AES-256-CBC', 'cookie', $jar, T0 + 60, 120, true);
+if ($seen['id'] !== $id || ($seen['all']['role'] ?? null) !== 'admin') throw new Exception('encrypted store');
+$VECTORS[] = ['format' => 'laravel', 'kind' => 'cookie-session', 'name' => 'laravel_session', 'cookie' => $set['laravel_session'],
+    'cookies' => header_of($set, ['laravel_session', $id]), 'data_cookie' => $id, 'secret' => $KEY, 'cipher' => 'AES-256-CBC',
+    'valid' => true, 'now' => T0 + 60, 'session_id' => $id, 'values' => $seen['all'], 'session_encrypt' => true,
+    'data_encrypted' => $plain['data'], 'php_serialized' => unserialize($inner), 'data_inner_plaintext' => $inner, 'expires' => $plain['expires'],
+    'note' => "session.encrypt = true: the data cookie's data is itself an encrypted payload (same APP_KEY, no name prefix) whose plaintext is serialize(serialize(attributes)): unwrap the outer s:N:\"...\"; before reading the array"];
+$seen = readSession($KEY, 'AES-256-CBC', 'cookie', $jar, T0 + 60, 120, false);
+$VECTORS[] = ['format' => 'laravel', 'kind' => 'cookie-session', 'name' => 'laravel_session', 'cookie' => $set['laravel_session'],
+    'cookies' => header_of($set, ['laravel_session', $id]), 'data_cookie' => $id, 'secret' => $KEY, 'cipher' => 'AES-256-CBC',
+    'valid' => array_diff(array_keys($seen['all']), ['_token', '_flash']) !== [], 'now' => T0 + 60, 'session_id' => $id, 'values' => null, 'session_encrypt' => false,
+    'note' => 'the same session.encrypt cookie read by an app with session.encrypt off: unserialize() of the encrypted text fails, the session comes up empty'];
+if (end($VECTORS)['valid']) throw new Exception('encrypt off should not read');
+
+// Flash data and PHP floats JSON cannot hold.
+[$set, $id] = issueSession($KEY, 'AES-256-GCM', 'cookie', ['neg' => -2.5, 'negzero' => -0.0, 'inf' => INF, 'nan' => NAN, 'huge' => 1.0E+300], 120, false, ['status' => 'Profile saved']);
+$jar = ['laravel_session' => urldecode($set['laravel_session']), $id => urldecode($set[$id])];
+$enc = new Encrypter(base64_decode(substr($KEY, 7)), 'AES-256-GCM');
+$plain = json_decode(CookieValuePrefixRemove($enc->decrypt($jar[$id], false)), true);
+$seen = readSession($KEY, 'AES-256-GCM', 'cookie', $jar, T0 + 60);
+if ($seen['id'] !== $id || !is_infinite($seen['all']['inf']) || !is_nan($seen['all']['nan']) || ($seen['all']['status'] ?? null) !== 'Profile saved') throw new Exception('floats/flash');
+$VECTORS[] = ['format' => 'laravel', 'kind' => 'cookie-session', 'name' => 'laravel_session', 'cookie' => $set['laravel_session'],
+    'cookies' => header_of($set, ['laravel_session', $id]), 'data_cookie' => $id, 'secret' => $KEY, 'cipher' => 'AES-256-GCM',
+    'valid' => true, 'now' => T0 + 60, 'session_id' => $id, 'values' => null, 'php_serialized' => $plain['data'], 'expires' => $plain['expires'],
+    'note' => "flash data (session()->flash('status', ...); saving ages it, so the cookie has _flash.old = ['status']) and floats: -2.5, -0.0 (d:-0;), INF (d:INF;), NAN (d:NAN;), 1.0E+300. values is null: JSON has no INF or NAN; php_serialized is the ground truth"];
+}
 
 function CookieValuePrefixRemove(string $v): string
 {
     return substr($v, 41);
 }
 
+if (!defined('LARAVEL_FIXTURES_AS_LIBRARY')) {
 echo json_encode($VECTORS, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION), "\n";
+}

@@ -116,7 +116,14 @@ def check_flask(entry):
         return ok, flask_plain(dict(sess))
 
 
-CHECKERS = {"django": check_django, "flask": check_flask}
+def check_django_db(entry):
+    """A database session id carries nothing to verify; only its shape is checked."""
+    c = cookie_value(entry)
+    ok = len(c) == 32 and all(ch in "abcdefghijklmnopqrstuvwxyz0123456789" for ch in c)
+    return ok, None
+
+
+CHECKERS = {"django": check_django, "django-db": check_django_db, "flask": check_flask}
 
 
 def main(argv):
