@@ -23,6 +23,7 @@ type laravelPayload struct {
 	Tag   string `json:"tag"`
 
 	iv, ct, mac, tag []byte
+	ivText, ctText   []byte // IV and Value as the MAC covers them
 }
 
 // laravelPrefixLen is the length of EncryptCookies' name prefix:
@@ -54,6 +55,7 @@ func parseLaravel(value string) (*laravelPayload, error) {
 			return nil, errors.New("cookiecodec: malformed Laravel payload: tag is not 16 bytes of base64")
 		}
 	}
+	p.ivText, p.ctText = []byte(p.IV), []byte(p.Value)
 	if p.mac == nil && p.tag == nil {
 		return nil, errors.New("cookiecodec: malformed Laravel payload: neither a mac (CBC) nor a tag (GCM)")
 	}
@@ -65,7 +67,7 @@ func (p *laravelPayload) gcm() bool { return p.tag != nil }
 // validMAC checks the CBC payload's mac: HMAC-SHA256(key, iv + value), over
 // the base64 texts as Laravel writes them.
 func (p *laravelPayload) validMAC(h *hmacer, key []byte) bool {
-	return h.equal(key, []byte(p.IV), []byte(p.Value), p.mac)
+	return h.equal(key, p.ivText, p.ctText, p.mac)
 }
 
 // open decrypts the payload with key; nil when the key does not (for GCM,

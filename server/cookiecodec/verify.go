@@ -62,6 +62,8 @@ type hmacer struct {
 	pad          [128]byte // one block of key ^ ipad or opad
 	sum          [64]byte
 	derived      [64]byte
+	out          [64]byte // the MAC equal computes
+	key          [64]byte // room for a key derived before the MAC
 }
 
 func newHMACer(h func() hash.Hash) *hmacer { return &hmacer{inner: h(), outer: h()} }
@@ -95,8 +97,7 @@ func (c *hmacer) mac(out, key, msg1, msg2 []byte) []byte {
 
 // equalMAC checks a computed MAC against the cookie's.
 func (c *hmacer) equal(key, msg1, msg2, want []byte) bool {
-	var buf [64]byte
-	return hmac.Equal(c.mac(buf[:], key, msg1, msg2), want)
+	return hmac.Equal(c.mac(c.out[:], key, msg1, msg2), want)
 }
 
 // gorillaVerifier checks HMAC-SHA256(key, name|ts|payload).
@@ -142,7 +143,6 @@ func newFlaskVerifier(value string, opts *Options) (Verifier, error) {
 }
 
 func (v *flaskVerifier) Verify(key []byte) bool {
-	var k [sha1.Size]byte
-	v.h.mac(k[:], key, v.salt, nil)
-	return v.h.equal(k[:], v.msg, nil, v.mac)
+	k := v.h.mac(v.h.key[:sha1.Size], key, v.salt, nil)
+	return v.h.equal(k, v.msg, nil, v.mac)
 }
