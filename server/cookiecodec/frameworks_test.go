@@ -28,6 +28,7 @@ type frameworkVector struct {
 	Cipher         *string         `json:"cipher"`
 	RailsKDF       json.RawMessage `json:"rails_kdf_digest"`
 	ContainsObject bool            `json:"contains_object"`
+	SessionEncrypt *bool           `json:"session_encrypt"`
 	Note           string          `json:"note"`
 }
 
@@ -95,6 +96,9 @@ func appConfigDiffers(v frameworkVector, res *cookiecodec.Result) bool {
 		}
 		return len(digests) > 0
 	case "laravel":
+		if v.SessionEncrypt != nil && !*v.SessionEncrypt && strings.Contains(strings.Join(res.About, " "), "session.encrypt is on") {
+			return true // formtest reads doubly encrypted data whatever the app's setting
+		}
 		return v.Cipher != nil && !strings.HasPrefix(res.Parts.Algorithm, *v.Cipher)
 	}
 	return false
@@ -107,6 +111,9 @@ func TestFrameworkFixtures(t *testing.T) {
 	}
 	total := 0
 	for _, file := range files {
+		if strings.HasPrefix(filepath.Base(file), "verify-") {
+			continue // an example input of the verifiers, not vectors
+		}
 		for i, v := range readVectors[frameworkVector](t, file) {
 			total++
 			t.Run(filepath.Base(file)+"/"+v.Note, func(t *testing.T) {

@@ -40,9 +40,11 @@ func fuzzFormat(f *testing.F, format cookiecodec.Format, file string) {
 	})
 }
 
-func FuzzDecodeDjango(f *testing.F)  { fuzzFormat(f, cookiecodec.Django, "django.json") }
-func FuzzDecodeJWT(f *testing.F)     { fuzzFormat(f, cookiecodec.JWT, "jwt.json") }
-func FuzzDecodeExpress(f *testing.F) { fuzzFormat(f, cookiecodec.ExpressSession, "express-session.json") }
+func FuzzDecodeDjango(f *testing.F) { fuzzFormat(f, cookiecodec.Django, "django.json") }
+func FuzzDecodeJWT(f *testing.F)    { fuzzFormat(f, cookiecodec.JWT, "jwt.json") }
+func FuzzDecodeExpress(f *testing.F) {
+	fuzzFormat(f, cookiecodec.ExpressSession, "express-session.json")
+}
 func FuzzDecodeRails(f *testing.F)   { fuzzFormat(f, cookiecodec.Rails, "rails.json") }
 func FuzzDecodeLaravel(f *testing.F) { fuzzFormat(f, cookiecodec.Laravel, "laravel.json") }
 

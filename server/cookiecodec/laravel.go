@@ -201,7 +201,7 @@ func laravelPlain(plain string, key []byte, opts *Options, res *Result, followDa
 	res.Payload = []byte(body)
 	switch {
 	case strings.HasPrefix(body, "{"):
-		return laravelData(body, res)
+		return laravelData(body, key, res)
 	case len(body) > 2 && body[1] == ':' && strings.ContainsRune("sabidNO", rune(body[0])):
 		res.Serializer = "php serialize"
 		v, err := UnserializePHP(body)
@@ -232,7 +232,7 @@ func laravelPlain(plain string, key []byte, opts *Options, res *Result, followDa
 
 // laravelData reads the JSON a cookie session stores: {"data": PHP
 // serialize() of the attributes, "expires": unix}.
-func laravelData(body string, res *Result) error {
+func laravelData(body string, key []byte, res *Result) error {
 	var d struct {
 		Data    *string `json:"data"`
 		Expires *int64  `json:"expires"`
@@ -248,8 +248,30 @@ func laravelData(body string, res *Result) error {
 		checkExpiry(res, time.Unix(*d.Expires, 0), true)
 	}
 	res.Serializer = "php serialize"
-	res.Payload = []byte(*d.Data)
-	v, err := UnserializePHP(*d.Data)
+	data := *d.Data
+	if p, err := parseLaravel(data); err == nil && key != nil {
+		// session.encrypt: the data is itself encrypted with the APP_KEY
+		// (no name prefix), around serialize() of the serialized attributes.
+		if !p.gcm() && !p.validMAC(newHMACer(sha256.New), key) {
+			res.Signature, res.Reason = Invalid, "the session data (session.encrypt) does not verify with this key"
+			return nil
+		}
+		inner, err := p.open(key)
+		if err != nil {
+			res.Signature, res.Reason = Invalid, "the session data (session.encrypt) does not decrypt: "+err.Error()
+			return nil
+		}
+		v, err := UnserializePHP(string(inner))
+		s, ok := v.(string)
+		if err != nil || !ok {
+			res.PayloadError = "the encrypted session data is not a serialized string"
+			return fmt.Errorf("cookiecodec: Laravel session data: %s", res.PayloadError)
+		}
+		data = s
+		res.About = append(res.About, "session.encrypt is on: the data was encrypted a second time, with the same key.")
+	}
+	res.Payload = []byte(data)
+	v, err := UnserializePHP(data)
 	if err != nil {
 		res.PayloadError = err.Error()
 		return fmt.Errorf("cookiecodec: Laravel session data: %w", err)

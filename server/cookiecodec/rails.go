@@ -178,6 +178,9 @@ func decodeRails(value string, opts *Options, res *Result) error {
 		if envelope, err = base64.StdEncoding.DecodeString(c.data); err != nil {
 			return fmt.Errorf("cookiecodec: malformed Rails data base64: %w", err)
 		}
+		if legacy, ok := splitRailsLegacy(envelope); ok {
+			return decodeRailsLegacy(legacy, c, opts, res)
+		}
 	}
 	if digestName != "" {
 		era := "Rails 5.2–6.1"
@@ -299,4 +302,70 @@ func (v *railsVerifier) Verify(key []byte) bool {
 // Cost says why checking a key is slow.
 func (v *railsVerifier) Cost() string {
 	return fmt.Sprintf("each key costs two PBKDF2 derivations of %d rounds (SHA1 and SHA256)", RailsIterations)
+}
+
+// Rails before 5.2 (and later apps with use_authenticated_cookie_encryption
+// false) encrypted cookies with AES-256-CBC and signed the result:
+// b64(b64(ct)--b64(iv))--hex(HMAC-SHA1).
+const (
+	RailsLegacyEncryptedSalt = "encrypted cookie"
+	RailsLegacySignedSalt    = "signed encrypted cookie"
+)
+
+type railsLegacyCookie struct{ ct, iv []byte }
+
+// splitRailsLegacy reads the inner b64(ct)--b64(iv) of a pre-5.2 cookie.
+func splitRailsLegacy(b []byte) (railsLegacyCookie, bool) {
+	parts := strings.Split(string(b), "--")
+	if len(parts) != 2 {
+		return railsLegacyCookie{}, false
+	}
+	ct, err1 := base64.StdEncoding.DecodeString(parts[0])
+	iv, err2 := base64.StdEncoding.DecodeString(parts[1])
+	if err1 != nil || err2 != nil || len(iv) != aes.BlockSize || len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
+		return railsLegacyCookie{}, false
+	}
+	return railsLegacyCookie{ct, iv}, true
+}
+
+// decodeRailsLegacy verifies and decrypts a pre-5.2 encrypted cookie.
+func decodeRailsLegacy(l railsLegacyCookie, c railsCookie, opts *Options, res *Result) error {
+	res.Encrypted = true
+	res.Signature, res.KeyIndex = Unchecked, -1
+	res.Parts.Shape = "base64(base64(ciphertext)--base64(IV))--hex(HMAC-SHA1): Rails' pre-5.2 encrypted cookie"
+	res.Parts.Algorithm = "AES-256-CBC, then HMAC-SHA1 over the encrypted data"
+	res.Parts.KeyDerivation = fmt.Sprintf("PBKDF2 of secret_key_base: salt %q (32 bytes) for AES, %q (64 bytes) for the HMAC", RailsLegacyEncryptedSalt, RailsLegacySignedSalt)
+	res.Parts.Fields = []Field{{"ciphertext", fmt.Sprintf("%d bytes", len(l.ct))}, {"IV", hex.EncodeToString(l.iv)}, {"digest", hex.EncodeToString(c.digest)}}
+	res.Warnings = append(res.Warnings, "a pre-5.2 encrypted cookie (AES-CBC + HMAC): Rails 6.1 still reads it and rewrites it as AES-GCM")
+	if len(opts.Secrets) == 0 {
+		res.PayloadError = "encrypted with a key derived from secret_key_base: give it with --secret to read it"
+		res.Reason = "no key given: an encrypted cookie can be neither read nor checked"
+		return nil
+	}
+	res.Signature = Invalid
+	res.Reason = "no secret_key_base verifies it (with either SHA1 or SHA256 key derivation): the key is wrong or the cookie was altered"
+	for i, k := range opts.Secrets {
+		for _, d := range railsDigests() {
+			m := hmac.New(sha1.New, RailsKey(d.h, k, RailsLegacySignedSalt, railsSignedKeyLen))
+			m.Write([]byte(c.data))
+			if !hmac.Equal(m.Sum(nil), c.digest) {
+				continue
+			}
+			block, err := aes.NewCipher(RailsKey(d.h, k, RailsLegacyEncryptedSalt, railsEncryptedKeyLn))
+			if err != nil {
+				return fmt.Errorf("cookiecodec: Rails: %w", err)
+			}
+			plain := make([]byte, len(l.ct))
+			cipher.NewCBCDecrypter(block, l.iv).CryptBlocks(plain, l.ct)
+			n := int(plain[len(plain)-1])
+			if n == 0 || n > aes.BlockSize {
+				res.PayloadError = "the digest is right but the padding is not"
+				return fmt.Errorf("cookiecodec: Rails: %s", res.PayloadError)
+			}
+			res.Signature, res.Reason, res.KeyIndex = Valid, "", i
+			return railsEnvelope(plain[:len(plain)-n], opts, res)
+		}
+	}
+	res.PayloadError = "not decrypted"
+	return nil
 }
