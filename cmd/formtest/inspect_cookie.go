@@ -326,7 +326,7 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 			if insp.res != nil {
 				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(string(key)), source)}, insp.res.Warnings...)
 			}
-		} else if insp.res != nil && insp.res.Reason != "" {
+		} else if insp.res != nil && insp.res.Reason != "" && insp.res.Signature == cookiecodec.Unchecked && !insp.res.Encrypted {
 			tried := "no key given, and none of the built-in well-known keys verifies it"
 			if opts.Wordlist != "" {
 				tried = "no key given, and neither the built-in well-known keys nor the wordlist verify it"

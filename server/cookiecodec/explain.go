@@ -156,10 +156,14 @@ func Explain(res *Result, decodeErr error) []Section {
 	}
 
 	switch {
-	case res.SessionID != "":
+	case res.SessionID != "" && res.Values == nil:
 		add("session id", Neutral, res.SessionID, "a server-side session id: the values live on the server, and the cookie only names them")
 	case res.Values != nil:
-		add("values", Neutral, FormatValues(res.Values)...)
+		lines := FormatValues(res.Values)
+		if res.SessionID != "" {
+			lines = append([]string{"(session " + res.SessionID + ")"}, lines...)
+		}
+		add("values", Neutral, lines...)
 	}
 
 	switch res.Signature {
@@ -174,6 +178,10 @@ func Explain(res *Result, decodeErr error) []Section {
 	}
 
 	switch {
+	case res.Signature == Unsigned:
+		add("readable and writable by anyone", Bad,
+			"This token is not signed at all: anyone can read the values above, and anyone",
+			"can write a token like it with any values. Only a server that refuses alg \"none\" is safe.")
 	case res.ReadWithoutKey() && res.Values == nil:
 		// Only an id: there is nothing in the cookie to read.
 	case res.ReadWithoutKey():
@@ -181,7 +189,11 @@ func Explain(res *Result, decodeErr error) []Section {
 			"This cookie is signed, not encrypted: anyone holding it can read the values above,",
 			"without any key, as this command just did. The signature only stops them being changed.")
 	case res.Encrypted && res.Values != nil:
-		add("encrypted", Good, "The payload is encrypted: without the block key, nobody can read the values.")
+		key := "the key"
+		if res.Format == Gorilla {
+			key = "the block key"
+		}
+		add("encrypted", Good, "The payload is encrypted: without "+key+", nobody can read the values.")
 	}
 
 	if a := res.Attributes; a != nil {

@@ -171,7 +171,7 @@ func decodeRails(value string, opts *Options, res *Result) error {
 			},
 		}
 		if len(opts.Secrets) > 0 {
-			v := &railsVerifier{c: c}
+			v := &railsVerifier{c: c, salt: RailsSignedSalt}
 			verifyWith(v, opts, res, "no secret_key_base verifies it (with either SHA1 or SHA256 key derivation): the key is wrong or the cookie was altered")
 			digestName = v.matched
 		}
@@ -265,6 +265,7 @@ func railsEnvelope(b []byte, opts *Options, res *Result) error {
 // AES-GCM opens an encrypted one, under both key derivation digests.
 type railsVerifier struct {
 	c       railsCookie
+	salt    string // of a signed cookie's HMAC key
 	matched string
 }
 
@@ -273,7 +274,15 @@ func newRailsVerifier(value string, _ *Options) (Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &railsVerifier{c: c}, nil
+	v := &railsVerifier{c: c, salt: RailsSignedSalt}
+	if !c.encrypted {
+		if b, err := base64.StdEncoding.DecodeString(c.data); err == nil {
+			if _, ok := splitRailsLegacy(b); ok {
+				v.salt = RailsLegacySignedSalt
+			}
+		}
+	}
+	return v, nil
 }
 
 func (v *railsVerifier) Verify(key []byte) bool {
@@ -289,7 +298,7 @@ func (v *railsVerifier) Verify(key []byte) bool {
 		if len(v.c.digest) == sha256.Size {
 			mh = sha256.New
 		}
-		m := hmac.New(mh, RailsKey(d.h, key, RailsSignedSalt, railsSignedKeyLen))
+		m := hmac.New(mh, RailsKey(d.h, key, v.salt, railsSignedKeyLen))
 		m.Write([]byte(v.c.data))
 		if hmac.Equal(m.Sum(nil), v.c.digest) {
 			v.matched = d.name
