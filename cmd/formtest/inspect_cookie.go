@@ -313,7 +313,14 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 		return insp, nil
 	}
 	insp.res, insp.err = cookiecodec.Decode(in.Value, d)
-	if insp.res != nil && len(d.Secrets) == 0 {
+	unsigned := false
+	if insp.res != nil {
+		// A bare id or an alg "none" token has no signature to find a key for.
+		d.Format = insp.res.Format
+		_, err := cookiecodec.NewVerifier(in.Value, d)
+		unsigned = errors.Is(err, cookiecodec.ErrNoSignature)
+	}
+	if insp.res != nil && len(d.Secrets) == 0 && !unsigned {
 		d.Format = insp.res.Format
 		key, source, err := findKey(ctx, opts, d, in.Value)
 		if err != nil {
