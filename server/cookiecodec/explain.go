@@ -129,6 +129,8 @@ func Explain(res *Result, decodeErr error) []Section {
 	if res.Payload != nil || res.PayloadError != "" {
 		var lines []string
 		switch {
+		case res.Encrypted && res.Values == nil && res.SessionID == "" && len(res.Payload) == 0:
+			lines = append(lines, "encrypted: "+res.PayloadError)
 		case res.Encrypted && res.Values == nil && res.SessionID == "":
 			lines = append(lines, fmt.Sprintf("%d bytes, encrypted: %s", len(res.Payload), res.PayloadError))
 		case res.Serializer == "php serialize":

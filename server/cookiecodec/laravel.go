@@ -146,7 +146,7 @@ func decodeLaravel(value string, opts *Options, res *Result) error {
 		},
 	}
 	if len(opts.Secrets) == 0 {
-		res.PayloadError = "encrypted with the APP_KEY: give it with --secret base64:... to read it"
+		res.PayloadError = "only the APP_KEY reads it: give it with --secret base64:... (as in .env)"
 		res.Reason = "no key given: an encrypted cookie can be neither read nor checked"
 		return nil
 	}

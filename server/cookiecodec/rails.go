@@ -131,7 +131,7 @@ func decodeRails(value string, opts *Options, res *Result) error {
 			},
 		}
 		if len(opts.Secrets) == 0 {
-			res.PayloadError = "encrypted with a key derived from secret_key_base: give it with --secret to read it"
+			res.PayloadError = "only the key derived from secret_key_base reads it: give secret_key_base with --secret"
 			res.Reason = "no key given: an encrypted cookie can be neither read nor checked"
 			return nil
 		}
@@ -347,7 +347,7 @@ func decodeRailsLegacy(l railsLegacyCookie, c railsCookie, opts *Options, res *R
 	res.Parts.Fields = []Field{{"ciphertext", fmt.Sprintf("%d bytes", len(l.ct))}, {"IV", hex.EncodeToString(l.iv)}, {"digest", hex.EncodeToString(c.digest)}}
 	res.Warnings = append(res.Warnings, "a pre-5.2 encrypted cookie (AES-CBC + HMAC): Rails 6.1 still reads it and rewrites it as AES-GCM")
 	if len(opts.Secrets) == 0 {
-		res.PayloadError = "encrypted with a key derived from secret_key_base: give it with --secret to read it"
+		res.PayloadError = "only the key derived from secret_key_base reads it: give secret_key_base with --secret"
 		res.Reason = "no key given: an encrypted cookie can be neither read nor checked"
 		return nil
 	}
