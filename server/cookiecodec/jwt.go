@@ -67,6 +67,8 @@ func decodeJWT(value string, opts *Options, res *Result) error {
 	}
 	switch {
 	case strings.EqualFold(alg, "none"):
+		res.Parts.SignedInput = ""
+		res.Parts.Fields[2].Value = "(empty: nothing is signed)"
 		res.Signature, res.Reason = Unsigned, `alg "none": the token carries no signature, so anyone could have written it; a server that accepts it lets anyone log in as anyone`
 		if parts[2] != "" {
 			res.Warnings = append(res.Warnings, `alg "none" but a signature is attached: a library that trusts the header skips it`)
