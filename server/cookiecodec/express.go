@@ -40,6 +40,9 @@ func decodeExpress(value string, opts *Options, res *Result) error {
 		},
 	}
 	switch {
+	case !haveSig && len(opts.Secrets) > 0:
+		res.Signature = Invalid
+		res.Reason = fmt.Sprintf("no %s cookie came with it: cookie-session (signed by default) refuses a session without its signature; if you have it, give the whole Cookie header", sigName)
 	case !haveSig:
 		res.Reason = fmt.Sprintf("no %s cookie came with it, so there is no signature to check: give the whole Cookie header", sigName)
 		res.Warnings = append(res.Warnings, fmt.Sprintf("without %s, cookie-session (signed by default) ignores this cookie", sigName))
