@@ -470,7 +470,34 @@ func fetchSetCookies(ctx context.Context, opts *inspectOptions) ([]cookiecodec.I
 		in.Notes = append(in.Notes, fmt.Sprintf("from %s (%s)", opts.URL, resp.Status))
 		ins = append(ins, in)
 	}
-	return ins, nil
+	return withCompanions(ins), nil
+}
+
+// withCompanions hands each cookie the others set with it (an Express
+// "<name>.sig", a Laravel data cookie), and drops a .sig cookie whose
+// session cookie is there: it is explained with that cookie.
+func withCompanions(ins []cookiecodec.Input) []cookiecodec.Input {
+	if len(ins) < 2 {
+		return ins
+	}
+	names := make(map[string]bool, len(ins))
+	for _, in := range ins {
+		names[in.Name] = true
+	}
+	out := make([]cookiecodec.Input, 0, len(ins))
+	for i, in := range ins {
+		if base, ok := strings.CutSuffix(in.Name, cookiecodec.ExpressSigSuffix); ok && names[base] {
+			continue
+		}
+		in.Companions = make(map[string]string, len(ins)-1)
+		for j, other := range ins {
+			if j != i {
+				in.Companions[other.Name] = other.Value
+			}
+		}
+		out = append(out, in)
+	}
+	return out
 }
 
 // printJSON prints one Report, or with --url an array of them.

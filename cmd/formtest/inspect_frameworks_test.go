@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -110,3 +112,25 @@ func TestInspectForcedFormat(t *testing.T) {
 }
 
 func unixRFC3339(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
+
+// TestInspectURLCompanions: --url on an Express app's response reads the
+// session with the .sig cookie set beside it, and does not report the .sig
+// cookie on its own.
+func TestInspectURLCompanions(t *testing.T) {
+	v := frameworkCookie(t, "express-cookie-session.json", firstValid)
+	pairs := strings.Split(v["cookies"].(string), "; ")
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, p := range pairs {
+			w.Header().Add("Set-Cookie", p+"; path=/; httponly")
+		}
+	}))
+	defer ts.Close()
+	r := runInspect(t, &inspectOptions{URL: ts.URL, JSON: true, Keys: keyFlags{Secrets: []string{"keyboard cat"}}}, "")
+	var reps []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &reps); err != nil {
+		t.Fatalf("%v\n%s%s", err, r.stdout, r.stderr)
+	}
+	if r.code != exitOK || len(reps) != 1 || reps[0]["signature"] != "valid" || reps[0]["format"] != "express" {
+		t.Errorf("exit %d, reports %v", r.code, reps)
+	}
+}
