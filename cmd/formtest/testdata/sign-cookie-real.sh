@@ -26,7 +26,11 @@ json='{"name":"admin","email":"a@b.c","unicode":"Zoë 東京 🍪","n":3,"ok":tr
   printf '{"format":"rails","kind":"session","name":"_app_session","secret":"%s","rails_kdf_digest":"SHA1","cookie":"%s"},\n' "$rails_key" "$("$bin" sign-cookie --format rails --secret "$rails_key" --json "$json")"
   printf '{"format":"rails","kind":"session","name":"_app_session","secret":"%s","rails_kdf_digest":"SHA256","cookie":"%s"},\n' "$rails_key" "$("$bin" sign-cookie --format rails --rails7 --secret "$rails_key" --json "$json")"
   printf '{"format":"rails","kind":"signed","name":"user","secret":"%s","rails_kdf_digest":"SHA1","cookie":"%s"},\n' "$rails_key" "$("$bin" sign-cookie --format rails --encrypt=false --name user --secret "$rails_key" --json "$json")"
-  printf '{"format":"laravel","kind":"cookie-session","name":"laravel_session","secret":"%s","cookies":"%s"}\n' "$app_key" "$("$bin" sign-cookie --format laravel --secret "$app_key" --json "$json")"
+  printf '{"format":"laravel","kind":"cookie-session","name":"laravel_session","secret":"%s","cookies":"%s"},\n' "$app_key" "$("$bin" sign-cookie --format laravel --secret "$app_key" --json "$json")"
+  # Negative controls: made with one key, checked with another; each library must refuse.
+  printf '{"format":"django","name":"sessionid","secret":"django-insecure-other","valid":false,"cookie":"%s"},\n' "$("$bin" sign-cookie --format django --secret django-insecure-abc --json "$json")"
+  printf '{"format":"jwt","name":"token","secret":"other","valid":false,"cookie":"%s"},\n' "$("$bin" sign-cookie --format jwt --secret your-256-bit-secret --json "$json")"
+  printf '{"format":"rails","kind":"session","name":"_app_session","secret":"%s","valid":false,"rails_kdf_digest":"SHA1","cookie":"%s"}\n' "${rails_key}0" "$("$bin" sign-cookie --format rails --secret "$rails_key" --json "$json")"
   echo ']'
 } | /usr/bin/python3 -c '
 import json, sys
