@@ -191,3 +191,29 @@ func TestFrameworkFixtures(t *testing.T) {
 		t.Errorf("only %d framework vectors", total)
 	}
 }
+
+// TestLaravelNameUnknown: a Laravel cookie pasted without its name still
+// verifies with the APP_KEY, with a warning that its name binds it; under
+// a wrong name it is invalid.
+func TestLaravelNameUnknown(t *testing.T) {
+	for _, v := range readVectors[frameworkVector](t, "testdata/frameworks/laravel.json") {
+		if v.Name != "prefs" || v.Valid == nil || !*v.Valid {
+			continue
+		}
+		in, err := cookiecodec.ParseInput(v.Cookie, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := cookiecodec.Options{Secrets: v.secrets(t), Now: time.Unix(v.Now, 0)}
+		res, err := cookiecodec.Decode(in.Value, opts)
+		if err != nil || res.Signature != cookiecodec.Valid || !strings.Contains(strings.Join(res.Warnings, " "), "--name") {
+			t.Errorf("no name: %v, signature %s, warnings %q", err, res.Signature, res.Warnings)
+		}
+		opts.Name = "theme"
+		if res, err := cookiecodec.Decode(in.Value, opts); err != nil || res.Signature != cookiecodec.Invalid {
+			t.Errorf("as theme: %v, signature %s", err, res.Signature)
+		}
+		return
+	}
+	t.Fatal("no valid prefs vector")
+}

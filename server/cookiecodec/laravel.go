@@ -188,6 +188,8 @@ func laravelPlain(plain string, key []byte, opts *Options, res *Result, followDa
 		case other != "" && opts.Name == "session":
 			res.Name = other
 			res.Warnings = append(res.Warnings, fmt.Sprintf("read as the cookie %q, which its prefix is bound to (give --name to check another)", other))
+		case opts.Name == "session":
+			res.Warnings = append(res.Warnings, "the value is bound to a cookie name that is not \"session\" and not one formtest knows: give --name to check that it is the right one (Laravel ignores it under another)")
 		case other != "":
 			res.Signature = Invalid
 			res.Reason = fmt.Sprintf("the key is right, but the cookie was made for the name %q, not %q: Laravel binds the name into the value and ignores it under another", other, opts.Name)
