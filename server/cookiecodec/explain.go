@@ -115,6 +115,8 @@ func Explain(res *Result, decodeErr error) []Section {
 		switch {
 		case res.IssuedAt.IsZero():
 		case res.MaxAge <= 0 && !res.ExpiresAt.IsZero():
+		case res.MaxAge <= 0 && res.Format == JWT:
+			lines = append(lines, "max age  none: a token's lifetime is its exp claim (--max-age checks iat too)")
 		case res.MaxAge <= 0:
 			lines = append(lines, "max age  not checked")
 		case res.Now.Sub(res.IssuedAt) > res.MaxAge:
