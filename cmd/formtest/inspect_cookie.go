@@ -56,18 +56,25 @@ func newInspectCookieCmd(runF func(*inspectOptions) error) *cobra.Command {
 	opts := &inspectOptions{}
 	cmd := &cobra.Command{
 		Use:   "inspect-cookie [COOKIE | -]",
-		Short: "Decode, verify and explain a gorilla or Flask session cookie",
-		Long: `Decode a session cookie of gorilla/sessions (what formtest serve sends) or
-Flask, layer by layer: its parts, when it was issued, the payload, the
-values, and whether the signature checks out.
+		Short: "Decode, verify and explain a session cookie of any common framework",
+		Long: `Decode a session cookie layer by layer: its parts, when it was issued, the
+payload, the values, and whether the signature checks out. It reads
+gorilla/sessions (what formtest serve sends), Flask, Django (signed_cookies,
+and database session ids), Express (cookie-session with its .sig cookie,
+and express-session), Rails 5.2+ (signed and encrypted), Laravel
+(EncryptCookies, and the SESSION_DRIVER=cookie data cookie) and JWTs.
 
 A signed cookie is readable by anyone who holds it: the values show without
 any key. A key (--secret) is needed only to check the signature, and an
 encrypted gorilla payload needs its block key (--block-key) to be read.
+Rails and Laravel encrypt their cookies: give secret_key_base, or APP_KEY
+as written in .env (base64:...), with --secret to read them.
 
 COOKIE may be a bare value, name=value, a whole "Cookie: ..." header (the
-cookie is picked by --name) or a "Set-Cookie: ..." line, whose attributes
-are checked too; quoted and URL-encoded values are accepted. Without
+cookie is picked by --name, or else the one with a well-known session
+name; the other cookies it holds are used where a format needs them: an
+Express "<name>.sig" signature, a Laravel data cookie) or a
+"Set-Cookie: ..." line, whose attributes are checked too; quoted and URL-encoded values are accepted. Without
 COOKIE, or with "-", it is read from stdin (curl -si output works too).
 --url fetches a page, following no redirect, and inspects every
 Set-Cookie it returns.
@@ -97,15 +104,18 @@ Keys may be written "hex:..." or "base64:..." for binary keys. The format
 is detected from the value's shape; --format forces it.
 
 Exit status: 0 the cookie decoded (and verified, if a key was given or
-found); 1 the signature is invalid or the cookie expired; 2 the input is
-unusable, or the command was misused; 130 or 143 a --wordlist search was
-stopped by Ctrl-C (SIGINT) or SIGTERM.`,
+found); 1 the signature is invalid, the cookie is unsigned (a JWT with alg
+"none") or expired; 2 the input is unusable, or the command was misused;
+130 or 143 a --wordlist search was stopped by Ctrl-C (SIGINT) or SIGTERM.`,
 		Example: `  formtest inspect-cookie 'eyJuYW1lIjoiSmF5In0.awcxVA.is-cjB4Eof45qhUbv7p5055l_Co'
   formtest inspect-cookie --secret ThisIsSecret "session=MTc5NTYzMzgyN3xEWDhF..."
   curl -si -d name=Jay -d email=j@x.org http://127.0.0.1:5000/users | formtest inspect-cookie
   formtest inspect-cookie --url http://127.0.0.1:5000/ --json
   formtest inspect-cookie --wordlist rockyou.txt "$COOKIE"
-  formtest inspect-cookie --secret "hex:$HASH_KEY" --block-key "hex:$BLOCK_KEY" --name formtest "$COOKIE"`,
+  formtest inspect-cookie --secret "hex:$HASH_KEY" --block-key "hex:$BLOCK_KEY" --name formtest "$COOKIE"
+  formtest inspect-cookie --secret 'django-insecure-...' 'sessionid=eyJ1c2VyIjoiYWRhIn0:1t0xyz:...'
+  formtest inspect-cookie --secret 'keyboard cat' 'Cookie: session=eyJ1c2VyIjoiYWRhIn0=; session.sig=...'
+  formtest inspect-cookie --secret "$APP_KEY" --name laravel_session "$COOKIE"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageErrorf("inspect-cookie takes one cookie, got %d arguments (quote a Cookie header)\nRun '%s --help' for usage.", len(args), cmd.CommandPath())
@@ -138,9 +148,9 @@ stopped by Ctrl-C (SIGINT) or SIGTERM.`,
 	f.StringArrayVar(&opts.BlockKeys, "block-key", nil, "gorilla AES block key (16, 24 or 32 bytes) to decrypt with (repeatable)")
 	f.BoolVar(&opts.Encrypted, "encrypted", false, "decrypt with the block key formtest serve --encrypt derives from each --secret")
 	f.StringVar(&opts.Name, "name", "session", "cookie name: signed into gorilla MACs, and picks the cookie from a Cookie header")
-	f.StringVar(&opts.Salt, "salt", cookiecodec.DefaultSalt, "Flask signing salt")
-	f.StringVar(&opts.Format, "format", "auto", "cookie format: auto, gorilla or flask")
-	f.DurationVar(&opts.MaxAge, "max-age", 0, "oldest a cookie may be, as a Go duration (0 disables the check; default 720h for gorilla, 744h for Flask)")
+	f.StringVar(&opts.Salt, "salt", cookiecodec.DefaultSalt, "Flask signing salt (for Django, the default means "+cookiecodec.DjangoSalt+")")
+	f.StringVar(&opts.Format, "format", "auto", "cookie format: "+strings.Join(cookiecodec.FormatNames(), ", "))
+	f.DurationVar(&opts.MaxAge, "max-age", 0, "oldest a cookie may be, as a Go duration (0 disables the check; default 720h for gorilla, 744h for Flask, 336h for Django; none for the others)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object (an array with --url)")
 	f.StringVar(&opts.URL, "url", "", "fetch `URL` (no redirects) and inspect each Set-Cookie it returns")
 	f.StringVar(&opts.Wordlist, "wordlist", "", "when no key is given, search this `FILE` of keys, one a line, for the key (\"-\" is stdin)")
@@ -240,7 +250,7 @@ func runInspectCookie(ctx context.Context, opts *inspectOptions) error {
 // exitCode is the exit status one inspection calls for.
 func exitCode(r inspection) int {
 	switch {
-	case r.res != nil && (r.res.Signature == cookiecodec.Invalid || r.res.Expired):
+	case r.res != nil && (r.res.Signature == cookiecodec.Invalid || r.res.Signature == cookiecodec.Unsigned || r.res.Expired):
 		return exitFail
 	case r.err != nil:
 		return exitUsage
@@ -253,7 +263,7 @@ func decodeOptions(opts *inspectOptions) (cookiecodec.Options, error) {
 	var d cookiecodec.Options
 	format, err := cookiecodec.ParseFormat(opts.Format)
 	if err != nil {
-		return d, usageErrorf("--format: %q is not auto, gorilla or flask", opts.Format)
+		return d, usageErrorf("--format: %q is not one of %s", opts.Format, strings.Join(cookiecodec.FormatNames(), ", "))
 	}
 	d.Format = format
 	d.Name, d.Salt = opts.Name, opts.Salt
@@ -315,6 +325,7 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 	if !opts.NameSet && in.Name != "" {
 		d.Name = in.Name
 	}
+	d.Companions = in.Companions
 	insp := inspection{notes: in.Notes}
 	if in.Form != "value" {
 		insp.notes = append([]string{"read from " + in.Form}, insp.notes...)
@@ -327,7 +338,14 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 		return insp, nil
 	}
 	insp.res, insp.err = cookiecodec.Decode(in.Value, d)
-	if insp.res != nil && len(d.Secrets) == 0 {
+	unsigned := false
+	if insp.res != nil {
+		// A bare id or an alg "none" token has no signature to find a key for.
+		d.Format = insp.res.Format
+		_, err := cookiecodec.NewVerifier(in.Value, d)
+		unsigned = errors.Is(err, cookiecodec.ErrNoSignature)
+	}
+	if insp.res != nil && len(d.Secrets) == 0 && !unsigned {
 		d.Format = insp.res.Format
 		key, source, err := findKey(ctx, opts, d, in.Value)
 		if err != nil {
@@ -340,7 +358,7 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 			if insp.res != nil {
 				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(insp.weakKey), source)}, insp.res.Warnings...)
 			}
-		} else if insp.res != nil && insp.res.Reason != "" {
+		} else if insp.res != nil && insp.res.Reason != "" && insp.res.Signature == cookiecodec.Unchecked && !insp.res.Encrypted {
 			tried := "no key given, and none of the built-in well-known keys verifies it"
 			if opts.Wordlist != "" {
 				tried = "no key given, and neither the built-in well-known keys nor the wordlist verify it"
@@ -421,7 +439,34 @@ func fetchSetCookies(ctx context.Context, opts *inspectOptions) ([]cookiecodec.I
 		in.Notes = append(in.Notes, fmt.Sprintf("from %s (%s)", opts.URL, resp.Status))
 		ins = append(ins, in)
 	}
-	return ins, nil
+	return withCompanions(ins), nil
+}
+
+// withCompanions hands each cookie the others set with it (an Express
+// "<name>.sig", a Laravel data cookie), and drops a .sig cookie whose
+// session cookie is there: it is explained with that cookie.
+func withCompanions(ins []cookiecodec.Input) []cookiecodec.Input {
+	if len(ins) < 2 {
+		return ins
+	}
+	names := make(map[string]bool, len(ins))
+	for _, in := range ins {
+		names[in.Name] = true
+	}
+	out := make([]cookiecodec.Input, 0, len(ins))
+	for i, in := range ins {
+		if base, ok := strings.CutSuffix(in.Name, cookiecodec.ExpressSigSuffix); ok && names[base] {
+			continue
+		}
+		in.Companions = make(map[string]string, len(ins)-1)
+		for j, other := range ins {
+			if j != i {
+				in.Companions[other.Name] = other.Value
+			}
+		}
+		out = append(out, in)
+	}
+	return out
 }
 
 // printJSON prints one Report, or with --url an array of them.

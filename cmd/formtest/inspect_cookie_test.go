@@ -106,7 +106,7 @@ func TestRunInspectCookie(t *testing.T) {
 		{"10 MB on stdin", inspectOptions{}, strings.Repeat("A", 10<<20), 2, nil, "refusing it"},
 		{"truncated cookie", inspectOptions{Arg: tLessonGorilla[:50]}, "", 2, nil, "malformed base64"},
 		{"truncated cookie, whole quads", inspectOptions{Arg: tLessonGorilla[:52]}, "", 2, nil, "not a gorilla cookie"},
-		{"bad format flag", inspectOptions{Arg: tFlaskStrong, Format: "jwt"}, "", 2, nil, "--format"},
+		{"bad format flag", inspectOptions{Arg: tFlaskStrong, Format: "rot13"}, "", 2, nil, "--format"},
 		{"bad block key", inspectOptions{Arg: tFlaskStrong, BlockKeys: []string{"short"}}, "", 2, nil, "16, 24 or 32 bytes, not 5"},
 		{"bad hex secret", inspectOptions{Arg: tFlaskStrong, Keys: keyFlags{Secrets: []string{"hex:zz"}}}, "", 2, nil, "--secret"},
 		{"negative max age", inspectOptions{Arg: tFlaskStrong, MaxAge: -time.Second}, "", 2, nil, "negative"},

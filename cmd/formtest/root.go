@@ -104,6 +104,7 @@ and the session decoded from it.`,
 	root.AddCommand(newServeCmd(nil))
 	root.AddCommand(newTutorCmd(nil))
 	root.AddCommand(newInspectCookieCmd(nil))
+	root.AddCommand(newSignCookieCmd(nil))
 	return root
 }
 

@@ -1,5 +1,13 @@
 // Package cookiecodec decodes, verifies and explains session cookies made by
-// gorilla/securecookie (gorilla/sessions) and by Flask (itsdangerous).
+// gorilla/securecookie (gorilla/sessions), Flask (itsdangerous), Django,
+// Express (cookie-session and express-session), Rails, Laravel, and JWTs.
+//
+// Each format lives in its own file (gorilla.go, flask.go, django.go,
+// jwt.go, express.go, rails.go, laravel.go) behind one detector and one
+// report model: Decode finds the format from the value's shape (see
+// formats.go), and every format fills the same Result, which Explain and
+// NewReport turn into the layers and JSON that serve's log, the tutor and
+// inspect-cookie show.
 //
 // It is shared by formtest's serve log, the tutor's session panel and the
 // inspect-cookie command. Decode never panics, on any input: values are
@@ -30,17 +38,41 @@ const (
 	Auto    Format = "auto"
 	Gorilla Format = "gorilla"
 	Flask   Format = "flask"
+	// Django is django.core.signing as the signed_cookies session backend
+	// uses it, and also a database session id (32 letters and digits).
+	Django Format = "django"
+	// Express is the cookie-session middleware: the values in the cookie,
+	// the signature in a companion cookie named after it plus ".sig".
+	Express Format = "express"
+	// ExpressSession is express-session's signed session id (connect.sid).
+	ExpressSession Format = "express-session"
+	// Rails is a Rails 5.2+ signed or encrypted cookie.
+	Rails Format = "rails"
+	// Laravel is a cookie encrypted by Laravel's EncryptCookies.
+	Laravel Format = "laravel"
+	// JWT is a JSON Web Token (JWS compact form) kept in a cookie.
+	JWT Format = "jwt"
 )
 
-// ParseFormat parses a format name: auto, gorilla or flask ("" is auto).
+// FormatNames lists the names ParseFormat accepts, auto first.
+func FormatNames() []string {
+	names := []string{string(Auto)}
+	for _, c := range codecs() {
+		names = append(names, string(c.format))
+	}
+	return names
+}
+
+// ParseFormat parses a format name ("" is auto); see FormatNames.
 func ParseFormat(s string) (Format, error) {
-	switch f := Format(strings.ToLower(s)); f {
-	case "", Auto:
+	f := Format(strings.ToLower(s))
+	if f == "" || f == Auto {
 		return Auto, nil
-	case Gorilla, Flask:
+	}
+	if _, ok := codecFor(f); ok {
 		return f, nil
 	}
-	return "", fmt.Errorf("cookiecodec: unknown format %q (want auto, gorilla or flask)", s)
+	return "", fmt.Errorf("cookiecodec: unknown format %q (want %s)", s, strings.Join(FormatNames(), ", "))
 }
 
 // Verdict is the outcome of checking a cookie's signature.
@@ -51,6 +83,9 @@ const (
 	Valid     Verdict = "valid"
 	Invalid   Verdict = "invalid"
 	Unchecked Verdict = "unchecked"
+	// Unsigned is a cookie that carries no signature at all (a JWT with
+	// alg "none"): anyone could have made it, so it is never valid.
+	Unsigned Verdict = "unsigned"
 )
 
 // Size limits.
@@ -78,7 +113,8 @@ const (
 type Options struct {
 	// Format forces a format; "" or Auto detects it from the value's shape.
 	Format Format
-	// Name is the cookie's name. gorilla binds it into the MAC. Default "session".
+	// Name is the cookie's name. gorilla, Rails, Laravel and Express bind
+	// it into what they sign. Default "session".
 	Name string
 	// Secrets are the keys to verify with; any of them may verify (key
 	// rotation). None means the signature is left unchecked. For gorilla
@@ -88,8 +124,14 @@ type Options struct {
 	// encrypted payload with. BlockKeys[i] pairs with Secrets[i], but every
 	// block key is tried.
 	BlockKeys [][]byte
-	// Salt is Flask's signing salt; "" means DefaultSalt.
+	// Salt is Flask's or Django's signing salt; "" means the format's
+	// default (DefaultSalt for Flask, DjangoSalt for Django, which also
+	// takes Flask's DefaultSalt to mean its own).
 	Salt string
+	// Companions are the other cookies sent with this one, by name: an
+	// Express cookie-session's "<name>.sig" signature, or the data cookie of
+	// a Laravel cookie session (named after the session id).
+	Companions map[string]string
 	// MaxAge is how old a cookie may be. Zero means the format's default
 	// (30 days for gorilla, 31 for Flask); negative disables the check.
 	MaxAge time.Duration
@@ -105,10 +147,25 @@ type Parts struct {
 	// Payload is the serialized values, base64 (and for Flask maybe zlib).
 	Payload string
 	// MAC is the signature: hex of the HMAC-SHA256 (gorilla) or the
-	// base64 HMAC-SHA1 (Flask).
+	// base64 HMAC-SHA1 (Flask), or as the format writes it.
 	MAC string
 	// SignedInput is what the MAC covers, with the payload abbreviated.
 	SignedInput string
+	// Shape says how the value is put together, in words, for the formats
+	// other than gorilla and Flask (whose Explain knows them).
+	Shape string
+	// Fields are the value's parts in order, labelled, for those formats.
+	Fields []Field
+	// Algorithm names the signature's or the cipher's algorithm.
+	Algorithm string
+	// KeyDerivation says how the key is made from the secret.
+	KeyDerivation string
+}
+
+// Field is one labelled part of a cookie, for display.
+type Field struct {
+	Label string
+	Value string
 }
 
 // Result is what Decode learned about a cookie.
@@ -121,6 +178,13 @@ type Result struct {
 	Reason   string
 	Expired  bool
 	IssuedAt time.Time
+	// ExpiresAt is the expiry the cookie itself states (JWT exp, Rails
+	// exp, Laravel expires), zero when it states none.
+	ExpiresAt time.Time
+	// NotBefore is a JWT's nbf, zero when absent.
+	NotBefore time.Time
+	// About says in plain words what this kind of cookie is.
+	About []string
 	// Values holds the session's values in JSON-friendly form, nil when
 	// they could not be read.
 	Values map[string]any
@@ -134,10 +198,10 @@ type Result struct {
 	KeyIndex int
 	// Encrypted reports a gorilla payload encrypted with a block key.
 	Encrypted bool
-	// Compressed reports a zlib-compressed Flask payload.
+	// Compressed reports a zlib-compressed Flask or Django payload.
 	Compressed bool
-	// Serializer names the payload's encoding: "gob", "json" or
-	// "tagged json".
+	// Serializer names the payload's encoding: "gob", "json", "tagged
+	// json" or "php serialize".
 	Serializer string
 	// Parts are the signed parts as the cookie carries them.
 	Parts Parts
@@ -198,40 +262,20 @@ func Decode(value string, opts Options) (*Result, error) {
 		return nil, errors.New("cookiecodec: the cookie value is empty")
 	}
 	if format == Auto {
-		if format, err = detect(value); err != nil {
+		if format, err = detectNamed(value, name); err != nil {
 			return nil, err
 		}
 	}
 	res.Format = format
+	c, _ := codecFor(format)
 	if len(name)+len(value) > BrowserLimit {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("name and value are %d bytes: browsers drop a cookie over %d bytes, saying so only in their developer tools", len(name)+len(value), BrowserLimit))
 	}
 	if len(opts.Secrets) == 0 {
 		res.Reason = "no key given: the signature was not checked"
 	}
-	if format == Gorilla {
-		err = decodeGorilla(value, &opts, res)
-	} else {
-		err = decodeFlask(value, &opts, res)
-	}
-	return res, err
-}
-
-// detect tells the format from the value's shape.
-func detect(value string) (Format, error) {
-	if i := strings.IndexFunc(value, func(r rune) bool { return !isBase64URL(r) && r != '=' && r != '.' }); i >= 0 {
-		if value[i] == ':' {
-			return "", errors.New("cookiecodec: not a gorilla or Flask cookie: ':' separators suggest a Django signed cookie, which formtest does not read")
-		}
-		return "", fmt.Errorf("cookiecodec: not a gorilla or Flask cookie: %s at offset %d is not a base64url character", quoteByte(value[i]), i)
-	}
-	if strings.Contains(value, ".") {
-		return Flask, nil
-	}
-	if looksGorilla(value) {
-		return Gorilla, nil
-	}
-	return "", errors.New("cookiecodec: not a gorilla or Flask cookie: no timestamp inside; an opaque token like this is usually the id of a server-side session, readable only by the server")
+	opts.Name = name
+	return res, c.decode(value, &opts, res)
 }
 
 // looksGorilla reports whether value starts like base64url of

@@ -51,7 +51,7 @@ func Explain(res *Result, decodeErr error) []Section {
 		}
 		return out
 	}
-	format := map[Format]string{Gorilla: "gorilla/securecookie (gorilla/sessions)", Flask: "Flask (itsdangerous)"}[res.Format]
+	format := res.Format.Title()
 	if res.Size == 0 {
 		add("cookie", Neutral, fmt.Sprintf("name     %s", res.Name), "value    (empty)")
 	} else {
@@ -61,8 +61,14 @@ func Explain(res *Result, decodeErr error) []Section {
 			fmt.Sprintf("size     %d bytes of value, %d with the name (browsers keep at most %d)", res.Size, res.Size+len(res.Name), BrowserLimit))
 	}
 
+	if len(res.About) > 0 {
+		add("what it is", Neutral, slices.Clone(res.About)...)
+	}
+
 	p := res.Parts
-	if p.Timestamp != "" {
+	if p.Shape != "" {
+		add("parts", Neutral, explainParts(p)...)
+	} else if p.Timestamp != "" {
 		var lines []string
 		if res.Format == Gorilla {
 			lines = append(lines,
@@ -87,13 +93,33 @@ func Explain(res *Result, decodeErr error) []Section {
 		add("parts", Neutral, lines...)
 	}
 
-	if !res.IssuedAt.IsZero() {
+	if !res.IssuedAt.IsZero() || !res.ExpiresAt.IsZero() || !res.NotBefore.IsZero() {
 		tone := Neutral
-		lines := []string{fmt.Sprintf("issued   %s (%s)", res.IssuedAt.Format("2006-01-02 15:04:05 UTC"), ago(res.Age()))}
+		var lines []string
+		if !res.IssuedAt.IsZero() {
+			lines = append(lines, fmt.Sprintf("issued   %s (%s)", res.IssuedAt.Format("2006-01-02 15:04:05 UTC"), ago(res.Age())))
+		}
+		if !res.NotBefore.IsZero() {
+			lines = append(lines, fmt.Sprintf("valid    from %s (%s)", res.NotBefore.Format("2006-01-02 15:04:05 UTC"), ago(res.Now.Sub(res.NotBefore))))
+		}
+		if !res.ExpiresAt.IsZero() {
+			word := "expires "
+			if !res.Now.Before(res.ExpiresAt) {
+				word, tone = "EXPIRED ", Bad
+			}
+			lines = append(lines, fmt.Sprintf("%s %s (%s), as the cookie itself states", word, res.ExpiresAt.Format("2006-01-02 15:04:05 UTC"), ago(res.Now.Sub(res.ExpiresAt))))
+		}
+		if res.Expired {
+			tone = Bad
+		}
 		switch {
+		case res.IssuedAt.IsZero():
+		case res.MaxAge <= 0 && !res.ExpiresAt.IsZero():
+		case res.MaxAge <= 0 && res.Format == JWT:
+			lines = append(lines, "max age  none: a token's lifetime is its exp claim (--max-age checks iat too)")
 		case res.MaxAge <= 0:
 			lines = append(lines, "max age  not checked")
-		case res.Expired:
+		case res.Now.Sub(res.IssuedAt) > res.MaxAge:
 			tone = Bad
 			lines = append(lines, fmt.Sprintf("EXPIRED  at %s: older than the max age of %s", res.IssuedAt.Add(res.MaxAge).Format("2006-01-02 15:04:05 UTC"), days(res.MaxAge)))
 		default:
@@ -105,8 +131,13 @@ func Explain(res *Result, decodeErr error) []Section {
 	if res.Payload != nil || res.PayloadError != "" {
 		var lines []string
 		switch {
+		case res.Encrypted && res.Values == nil && res.SessionID == "" && len(res.Payload) == 0:
+			lines = append(lines, "encrypted: "+res.PayloadError)
 		case res.Encrypted && res.Values == nil && res.SessionID == "":
 			lines = append(lines, fmt.Sprintf("%d bytes, encrypted: %s", len(res.Payload), res.PayloadError))
+		case res.Serializer == "php serialize":
+			lines = append(lines, fmt.Sprintf("%d bytes of PHP serialize() output, read without running any PHP (objects are only named):", len(res.Payload)))
+			lines = append(lines, abbreviate(string(res.Payload), 400))
 		case res.Serializer == "gob":
 			how := ""
 			if res.Encrypted {
@@ -129,10 +160,14 @@ func Explain(res *Result, decodeErr error) []Section {
 	}
 
 	switch {
-	case res.SessionID != "":
+	case res.SessionID != "" && res.Values == nil:
 		add("session id", Neutral, res.SessionID, "a server-side session id: the values live on the server, and the cookie only names them")
 	case res.Values != nil:
-		add("values", Neutral, FormatValues(res.Values)...)
+		lines := FormatValues(res.Values)
+		if res.SessionID != "" {
+			lines = append([]string{"(session " + res.SessionID + ")"}, lines...)
+		}
+		add("values", Neutral, lines...)
 	}
 
 	switch res.Signature {
@@ -140,17 +175,29 @@ func Explain(res *Result, decodeErr error) []Section {
 		add("signature", Good, fmt.Sprintf("VALID: verified with key #%d", res.KeyIndex+1))
 	case Invalid:
 		add("signature", Bad, "INVALID: "+res.Reason)
+	case Unsigned:
+		add("signature", Bad, "UNSIGNED: "+res.Reason)
 	default:
 		add("signature", Caution, "UNCHECKED: "+res.Reason)
 	}
 
 	switch {
+	case res.Signature == Unsigned:
+		add("readable and writable by anyone", Bad,
+			"This token is not signed at all: anyone can read the values above, and anyone",
+			"can write a token like it with any values. Only a server that refuses alg \"none\" is safe.")
+	case res.ReadWithoutKey() && res.Values == nil:
+		// Only an id: there is nothing in the cookie to read.
 	case res.ReadWithoutKey():
 		add("readable by anyone", Caution,
 			"This cookie is signed, not encrypted: anyone holding it can read the values above,",
 			"without any key, as this command just did. The signature only stops them being changed.")
 	case res.Encrypted && res.Values != nil:
-		add("encrypted", Good, "The payload is encrypted: without the block key, nobody can read the values.")
+		key := "the key"
+		if res.Format == Gorilla {
+			key = "the block key"
+		}
+		add("encrypted", Good, "The payload is encrypted: without "+key+", nobody can read the values.")
 	}
 
 	if a := res.Attributes; a != nil {
@@ -182,6 +229,28 @@ func Explain(res *Result, decodeErr error) []Section {
 		add("error", Bad, decodeErr.Error())
 	}
 	return out
+}
+
+// explainParts lists the parts of a cookie of the formats that describe
+// themselves (all but gorilla and Flask).
+func explainParts(p Parts) []string {
+	lines := []string{p.Shape + ":"}
+	width := 9
+	for _, f := range p.Fields {
+		width = max(width, len(f.Label)+1)
+	}
+	for _, f := range p.Fields {
+		lines = append(lines, fmt.Sprintf("%-*s %s", width, f.Label, f.Value))
+	}
+	if p.SignedInput != "" && p.Algorithm != "" {
+		lines = append(lines, fmt.Sprintf("%-*s %s, with %s", width, "signed", p.SignedInput, p.Algorithm))
+	} else if p.Algorithm != "" {
+		lines = append(lines, fmt.Sprintf("%-*s %s", width, "algorithm", p.Algorithm))
+	}
+	if p.KeyDerivation != "" {
+		lines = append(lines, fmt.Sprintf("%-*s %s", width, "key", p.KeyDerivation))
+	}
+	return lines
 }
 
 // ExplainText is Explain as plain text: each section's title, then its

@@ -35,6 +35,15 @@ func DeriveBlockKey(secret []byte) ([]byte, error) {
 // those keys would. Anyone who knows a server's key can do the same: that
 // is why the key must be secret.
 func Forge(name string, values map[string]string, hashKey, blockKey []byte) (string, error) {
+	m := make(map[string]any, len(values))
+	for k, v := range values {
+		m[k] = v
+	}
+	return forgeValues(name, m, hashKey, blockKey)
+}
+
+// forgeValues is Forge for values of any gob-encodable basic type.
+func forgeValues(name string, values map[string]any, hashKey, blockKey []byte) (string, error) {
 	if len(hashKey) == 0 {
 		return "", errors.New("cookiecodec: forge: empty key")
 	}

@@ -44,6 +44,66 @@ type Input struct {
 	// Notes say what was done to the input (quotes removed, URL-decoded,
 	// the other cookies of a header).
 	Notes []string
+	// Companions are the other cookies that came with this one (the rest
+	// of a Cookie header, or the other Set-Cookie lines), by name and
+	// URL-decoded: see Options.Companions.
+	Companions map[string]string
+}
+
+// sessionCookieNames are the names frameworks give their session cookies,
+// tried in order when no name is asked for and a header holds several.
+func sessionCookieNames() []string {
+	return []string{"session", "sessionid", "connect.sid", "laravel_session", "_session_id", "token", "jwt", "access_token", "id_token"}
+}
+
+// pickDefault picks the session cookie among names when none was asked
+// for: a well-known session name, a Rails "_<app>_session", or the one
+// cookie that is not a companion (a .sig cookie, a CSRF token).
+func pickDefault(names []string) int {
+	for _, want := range sessionCookieNames() {
+		for i, n := range names {
+			if n == want {
+				return i
+			}
+		}
+	}
+	for i, n := range names {
+		if strings.HasPrefix(n, "_") && strings.HasSuffix(n, "_session") {
+			return i
+		}
+	}
+	pick := -1
+	for i, n := range names {
+		if strings.HasSuffix(n, ExpressSigSuffix) || n == "XSRF-TOKEN" || n == "csrftoken" {
+			continue
+		}
+		if pick >= 0 {
+			return -1
+		}
+		pick = i
+	}
+	return pick
+}
+
+// companionsOf returns the cookies other than the picked one, URL-decoded.
+func companionsOf(names, values []string, picked int) map[string]string {
+	if len(names) < 2 {
+		return nil
+	}
+	m := make(map[string]string, len(names)-1)
+	for i, n := range names {
+		if i == picked {
+			continue
+		}
+		v := strings.Trim(values[i], `"`)
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		if _, dup := m[n]; !dup {
+			m[n] = v
+		}
+	}
+	return m
 }
 
 // setCookieAttrs are the attribute names that mark a Set-Cookie line.
@@ -82,13 +142,29 @@ func ParseInput(text, name string) (Input, error) {
 		if err != nil {
 			continue
 		}
-		if in.Name == wantName(name) {
-			return in, nil
-		}
 		found = append(found, in)
 	}
-	if len(found) == 1 && name == "" {
-		return found[0], nil
+	names := make([]string, len(found))
+	values := make([]string, len(found))
+	for i, in := range found {
+		names[i], values[i] = in.Name, in.Value
+	}
+	pick := -1
+	for i, in := range found {
+		if in.Name == wantName(name) {
+			pick = i
+			break
+		}
+	}
+	if pick < 0 && name == "" {
+		pick = pickDefault(names)
+	}
+	if pick >= 0 {
+		in := found[pick]
+		if c := companionsOf(names, values, pick); c != nil {
+			in.Companions = c
+		}
+		return in, nil
 	}
 	if len(found) == 0 {
 		return Input{}, fmt.Errorf("cookiecodec: %d lines of input, and none is a Cookie or Set-Cookie header", len(lines))
@@ -160,23 +236,26 @@ func parseCookieHeader(header, name string) (Input, error) {
 	if err != nil {
 		return Input{}, fmt.Errorf("cookiecodec: Cookie header: %w", err)
 	}
-	var pick *http.Cookie
-	names := make([]string, 0, len(cookies))
-	for _, c := range cookies {
-		names = append(names, fmt.Sprintf("%q", c.Name))
-		if c.Name == wantName(name) && pick == nil {
-			pick = c
+	pick := -1
+	quoted := make([]string, 0, len(cookies))
+	names := make([]string, len(cookies))
+	values := make([]string, len(cookies))
+	for i, c := range cookies {
+		quoted = append(quoted, fmt.Sprintf("%q", c.Name))
+		names[i], values[i] = c.Name, c.Value
+		if c.Name == wantName(name) && pick < 0 {
+			pick = i
 		}
 	}
-	if pick == nil && name == "" && len(cookies) == 1 {
-		pick = cookies[0]
+	if pick < 0 && name == "" {
+		pick = pickDefault(names)
 	}
-	if pick == nil {
-		return Input{}, fmt.Errorf("cookiecodec: no cookie named %q in the Cookie header, which has %s; pick one with --name", wantName(name), strings.Join(names, ", "))
+	if pick < 0 {
+		return Input{}, fmt.Errorf("cookiecodec: no cookie named %q in the Cookie header, which has %s; pick one with --name", wantName(name), strings.Join(quoted, ", "))
 	}
-	in := Input{Name: pick.Name, Value: pick.Value, Form: "Cookie header"}
+	in := Input{Name: names[pick], Value: values[pick], Form: "Cookie header", Companions: companionsOf(names, values, pick)}
 	if len(cookies) > 1 {
-		in.Notes = append(in.Notes, fmt.Sprintf("picked %q from the %d cookies of the header", pick.Name, len(cookies)))
+		in.Notes = append(in.Notes, fmt.Sprintf("picked %q from the %d cookies of the header", names[pick], len(cookies)))
 	}
 	return cleanValue(in)
 }

@@ -68,7 +68,8 @@ func NewKeyChecker(value string, opts Options) (KeyChecker, error) {
 	case Flask:
 		return newFlaskChecker(value, opts.Salt)
 	}
-	return nil, fmt.Errorf("cookiecodec: no key search for %s cookies", format)
+	opts.Format = format
+	return newVerifierChecker(value, opts)
 }
 
 // fixedHMAC computes HMAC(key, msg) for one message and many keys, with
@@ -264,11 +265,15 @@ func FindWeakKey(value string, opts Options) ([]byte, bool) {
 // It stops early, finding nothing, when ctx is done.
 func FindWeakKeyWith(ctx context.Context, c KeyChecker) (key []byte, list string, ok bool) {
 	var buf []byte
+	slow := c.Cost().SlowByDesign
 	for _, l := range WeakKeyLists() {
 		if ctx.Err() != nil {
 			return nil, "", false
 		}
 		for _, k := range l.Keys {
+			if slow && len(k) < minSlowKey {
+				continue
+			}
 			buf = append(buf[:0], k...)
 			if c.Check(buf) {
 				return []byte(k), l.Source, true

@@ -14,6 +14,9 @@ type Report struct {
 	WeakKey    *string        `json:"weak_key,omitempty"`
 	Expired    bool           `json:"expired"`
 	IssuedAt   *string        `json:"issued_at"`
+	ExpiresAt  *string        `json:"expires_at"`
+	NotBefore  *string        `json:"not_before,omitempty"`
+	Algorithm  string         `json:"algorithm,omitempty"`
 	Encrypted  bool           `json:"encrypted"`
 	Compressed bool           `json:"compressed"`
 	Size       int            `json:"size"`
@@ -42,6 +45,15 @@ func NewReport(res *Result, err error) Report {
 		s := res.IssuedAt.UTC().Format(time.RFC3339)
 		r.IssuedAt = &s
 	}
+	if !res.ExpiresAt.IsZero() {
+		s := res.ExpiresAt.UTC().Format(time.RFC3339)
+		r.ExpiresAt = &s
+	}
+	if !res.NotBefore.IsZero() {
+		s := res.NotBefore.UTC().Format(time.RFC3339)
+		r.NotBefore = &s
+	}
+	r.Algorithm = res.Parts.Algorithm
 	if res.SessionID != "" {
 		r.SessionID = &res.SessionID
 	}

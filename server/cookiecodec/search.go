@@ -113,6 +113,9 @@ func SearchKeys(ctx context.Context, c KeyChecker, words io.Reader, so SearchOpt
 	defer cancel(nil)
 	var stop atomic.Bool // set once ctx is done: checked for every key
 	defer context.AfterFunc(ctx, func() { stop.Store(true) })()
+	// AfterFunc runs in a goroutine of its own: a search asked of a
+	// context already done must not try keys before that goroutine runs.
+	stop.Store(ctx.Err() != nil)
 	if d, ok := words.(interface{ SetReadDeadline(time.Time) error }); ok {
 		// A read from a pipe that nobody writes to would block forever.
 		defer context.AfterFunc(ctx, func() { d.SetReadDeadline(time.Unix(1, 0)) })()
