@@ -232,16 +232,28 @@ func jsonKind(v any) string {
 }
 
 // looksGob reports whether b starts like a gob stream: a message length
-// that fits, then a type definition (a negative id of a user type) or the
-// id of a basic type. Encrypted bytes rarely do.
+// that fits, holding a whole type definition (a negative id of a user
+// type) or a whole value of a basic type. Encrypted bytes almost never do,
+// so a payload that fails to decode but looks like gob is reported as
+// broken gob, and one that does not as probably encrypted.
 func looksGob(b []byte) (ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
 		}
 	}()
-	d := &gobDecoder{stream: b}
+	d := &gobDecoder{stream: b, types: make(map[int64]*gobType)}
 	d.recvMessage()
-	id := d.int()
-	return id <= -gobFirstUserID || id >= gobBool && id <= gobInterface
+	// The whole first message must parse: a type definition or a basic
+	// value, with no byte left over. A bare type id in range is not
+	// enough: about one random payload in seventy has one.
+	switch id := d.int(); {
+	case id <= -gobFirstUserID:
+		d.recvType(-id)
+	case id >= gobBool && id <= gobInterface:
+		d.value(id)
+	default:
+		return false
+	}
+	return len(d.buf) == 0
 }
