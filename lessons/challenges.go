@@ -13,7 +13,9 @@ package lessons
 //	    "title": "Your browser gets a cookie and sends it back",
 //	    "goal": "What to do, in a sentence or two.",
 //	    "check": {"kind": "own-cookie-accepted"},
-//	    "hints": ["first hint", "…", "the exact command: curl {{.URL}}/show"],
+//	    "hints": ["first hint", "second hint"],
+//	    "browser": "Open {{.URL}}/ and submit the form.",
+//	    "shell": ["curl -i -L -c jar.txt -b jar.txt -d name=Ada -d email=ada@example.com {{.URL}}/users"],
 //	    "success": "✓ {{.Client}} sent back the cookie it got in response #{{.From}}."
 //	  }],
 //	  "predictions": [{
@@ -28,9 +30,13 @@ package lessons
 // when the lesson names a storage ("template/signed"). "check" names one
 // predicate of a small fixed vocabulary, implemented in Go over the
 // server's observed exchanges (package lessons/check), with its
-// parameters. Hints and the success sentence are text/template templates
-// over HintData and SuccessData; the last hint must use {{.URL}}, the
-// live server's address, so that it can be pasted as it stands.
+// parameters. Hints are shown one at a time; after them comes the last
+// hint, made of "browser" (the steps in a browser, optional) and "shell"
+// (the exact commands, one a line; a line starting with "#" is something
+// to do in the tutor meanwhile). Every text is a text/template template
+// over HintData (the success sentence over SuccessData); the shell lines
+// must use {{.URL}}, the live server's address, so that they can be
+// pasted as they stand.
 
 import (
 	"bytes"
@@ -72,14 +78,20 @@ type Challenge struct {
 	Goal  string `json:"goal"`
 	// Check is the predicate that recognises it in the traffic.
 	Check Check `json:"check"`
-	// Hints are shown one at a time; each is a template over HintData.
-	// The last is the exact command or steps for the live URL.
+	// Hints are shown one at a time, each a template over HintData.
 	Hints []string `json:"hints"`
+	// Browser is the last hint's steps in a browser, if any; Shell its
+	// exact commands, one a line, for the live URL. A Shell line starting
+	// with "#" says what to do in the tutor between commands.
+	Browser string   `json:"browser,omitempty"`
+	Shell   []string `json:"shell"`
 	// Success is what the tutor says when it sees it done: a template
 	// over SuccessData.
 	Success string `json:"success"`
 
 	hints   []*template.Template
+	browser *template.Template
+	shell   []*template.Template
 	success *template.Template
 }
 
@@ -297,23 +309,51 @@ func (c *Challenge) validate() error {
 	case strings.TrimSpace(c.Check.Kind) == "":
 		return errors.New("check: no \"kind\"")
 	case len(c.Hints) == 0:
-		return errors.New("no hints: the last hint is the exact command for the live URL")
+		return errors.New("no hints")
+	case len(c.Shell) == 0:
+		return errors.New("no shell commands: the last hint gives the exact commands for the live URL")
 	case strings.TrimSpace(c.Success) == "":
 		return errors.New("no success sentence")
 	}
-	c.hints = make([]*template.Template, len(c.Hints))
-	for i, h := range c.Hints {
-		t, err := template.New(fmt.Sprintf("hint %d", i+1)).Option("missingkey=error").Parse(h)
+	parse := func(name, text string) (*template.Template, error) {
+		t, err := template.New(name).Option("missingkey=error").Parse(text)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := t.Execute(new(bytes.Buffer), sampleHint()); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	c.hints = make([]*template.Template, len(c.Hints))
+	for i, h := range c.Hints {
+		t, err := parse(fmt.Sprintf("hint %d", i+1), h)
+		if err != nil {
 			return err
 		}
 		c.hints[i] = t
 	}
-	if last := c.Hints[len(c.Hints)-1]; !strings.Contains(last, "{{.URL}}") {
-		return errors.New("the last hint must give the live URL ({{.URL}}) so it can be pasted as it stands")
+	if c.Browser != "" {
+		t, err := parse("browser", c.Browser)
+		if err != nil {
+			return err
+		}
+		c.browser = t
+	}
+	url := false
+	for i, line := range c.Shell {
+		if strings.ContainsAny(line, "\n\r") || strings.TrimSpace(line) == "" {
+			return fmt.Errorf("shell line %d: want one non-empty line", i+1)
+		}
+		t, err := parse(fmt.Sprintf("shell line %d", i+1), line)
+		if err != nil {
+			return err
+		}
+		c.shell = append(c.shell, t)
+		url = url || strings.Contains(line, "{{.URL}}")
+	}
+	if !url {
+		return errors.New("the shell commands must use the live URL ({{.URL}}) so they can be pasted as they stand")
 	}
 	t, err := template.New("success").Option("missingkey=error").Parse(c.Success)
 	if err != nil {
@@ -347,15 +387,68 @@ func (p *Prediction) validate() error {
 	return nil
 }
 
-// Hint renders hint n (from 1) with d. A challenge from ParseWork always
-// renders; one built by hand without it returns an error.
+// HintCount is how many hints the challenge has, the last included.
+func (c Challenge) HintCount() int { return len(c.Hints) + 1 }
+
+// Hint renders hint n (from 1 to HintCount) with d. The last is the
+// browser steps and the shell commands, each command on a line of its
+// own indented by two spaces. A challenge from ParseWork always renders;
+// one built by hand returns an error.
 func (c Challenge) Hint(n int, d HintData) (string, error) {
-	if n < 1 || n > len(c.hints) {
+	if n < 1 || n > c.HintCount() || len(c.hints) != len(c.Hints) {
 		return "", fmt.Errorf("lessons: challenge %s has no hint %d", c.ID, n)
 	}
+	if n <= len(c.hints) {
+		return run(c.ID, c.hints[n-1], d)
+	}
 	var b strings.Builder
-	if err := c.hints[n-1].Execute(&b, d); err != nil {
-		return "", fmt.Errorf("lessons: challenge %s: %w", c.ID, err)
+	if c.browser != nil {
+		steps, err := run(c.ID, c.browser, d)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("In a browser: " + steps + "\n")
+	}
+	b.WriteString("In a terminal:")
+	lines, err := c.Commands(d)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range lines {
+		b.WriteString("\n  " + line)
+	}
+	return b.String(), nil
+}
+
+// Commands renders the shell lines with d, one a line.
+func (c Challenge) Commands(d HintData) ([]string, error) {
+	if len(c.shell) != len(c.Shell) {
+		return nil, fmt.Errorf("lessons: challenge %s was not loaded with ParseWork", c.ID)
+	}
+	out := make([]string, len(c.shell))
+	for i, t := range c.shell {
+		line, err := run(c.ID, t, d)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = line
+	}
+	return out, nil
+}
+
+// BrowserSteps renders the browser steps with d; "" when there are none.
+func (c Challenge) BrowserSteps(d HintData) (string, error) {
+	if c.browser == nil {
+		return "", nil
+	}
+	return run(c.ID, c.browser, d)
+}
+
+// run executes t with data, naming challenge id in an error.
+func run(id string, t *template.Template, data any) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("lessons: challenge %s: %w", id, err)
 	}
 	return b.String(), nil
 }
@@ -365,9 +458,5 @@ func (c Challenge) Said(d SuccessData) (string, error) {
 	if c.success == nil {
 		return "", fmt.Errorf("lessons: challenge %s was not loaded with ParseWork", c.ID)
 	}
-	var b strings.Builder
-	if err := c.success.Execute(&b, d); err != nil {
-		return "", fmt.Errorf("lessons: challenge %s: %w", c.ID, err)
-	}
-	return b.String(), nil
+	return run(c.ID, c.success, d)
 }

@@ -39,12 +39,15 @@ func TestEmbeddedWorkLoadsEveryFile(t *testing.T) {
 				t.Errorf("%s: challenge %s has stage %q", w.File, c.ID, c.Stage)
 			}
 			d := HintData{URL: "http://127.0.0.1:5555", Cookie: "COOKIE", TutorCookie: "TUTOR", Forgotten: "GONE"}
-			last, err := c.Hint(len(c.Hints), d)
+			last, err := c.Hint(c.HintCount(), d)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(last, "http://127.0.0.1:5555/") {
-				t.Errorf("%s: %s: the last hint does not name the live URL: %q", w.File, c.ID, last)
+			if !strings.Contains(last, "http://127.0.0.1:5555/") || !strings.Contains(last, "In a terminal:\n  ") {
+				t.Errorf("%s: %s: the last hint does not give commands for the live URL: %q", w.File, c.ID, last)
+			}
+			if _, err := c.Hint(c.HintCount()+1, d); err == nil {
+				t.Errorf("%s: %s: a hint past the last rendered", w.File, c.ID)
 			}
 			said, err := c.Said(SuccessData{Client: "Firefox at 127.0.0.1", Seq: 7, From: 5, Name: "Ada"})
 			if err != nil {
@@ -61,7 +64,7 @@ func TestEmbeddedWorkLoadsEveryFile(t *testing.T) {
 }
 
 func TestParseWorkRefusesBadFiles(t *testing.T) {
-	good := `{"stage": "session", "challenges": [{"id": "a", "title": "T", "goal": "G", "check": {"kind": "k"}, "hints": ["h {{.URL}}"], "success": "✓ {{.Client}}"}]}`
+	good := `{"stage": "session", "challenges": [{"id": "a", "title": "T", "goal": "G", "check": {"kind": "k"}, "hints": ["h"], "shell": ["curl {{.URL}}/show"], "success": "✓ {{.Client}}"}]}`
 	if _, err := ParseWork("good.json", []byte(good)); err != nil {
 		t.Fatalf("good file: %v", err)
 	}
@@ -70,8 +73,11 @@ func TestParseWorkRefusesBadFiles(t *testing.T) {
 		{"no stage", `{"challenges": [{"id": "a"}]}`, `no "stage"`},
 		{"empty", `{"stage": "s"}`, "no challenges"},
 		{"bad id", strings.Replace(good, `"id": "a"`, `"id": "A B"`, 1), "lower-case"},
-		{"no hints", strings.Replace(good, `["h {{.URL}}"]`, `[]`, 1), "no hints"},
-		{"last hint without URL", strings.Replace(good, `["h {{.URL}}"]`, `["{{.URL}}", "paste it"]`, 1), "live URL"},
+		{"no hints", strings.Replace(good, `["h"]`, `[]`, 1), "no hints"},
+		{"no commands", strings.Replace(good, `["curl {{.URL}}/show"]`, `[]`, 1), "no shell commands"},
+		{"commands without URL", strings.Replace(good, `{{.URL}}/show`, `localhost:5000/show`, 1), "live URL"},
+		{"two lines in one", strings.Replace(good, `curl {{.URL}}/show`, `curl {{.URL}}/show\nrm -rf x`, 1), "one non-empty line"},
+		{"misspelt hint field", strings.Replace(good, `{{.URL}}`, `{{.Url}}`, 1), "Url"},
 		{"misspelt field", strings.Replace(good, `{{.Client}}`, `{{.Clinet}}`, 1), "Clinet"},
 		{"bad template", strings.Replace(good, `{{.Client}}`, `{{.Client`, 1), "unclosed"},
 		{"no kind", strings.Replace(good, `"kind": "k"`, `"kind": ""`, 1), "kind"},
@@ -88,7 +94,7 @@ func TestParseWorkRefusesBadFiles(t *testing.T) {
 }
 
 func TestLoadWorkRefusesRepeats(t *testing.T) {
-	one := `{"stage": "%s", "challenges": [{"id": "%s", "title": "T", "goal": "G", "check": {"kind": "k"}, "hints": ["{{.URL}}"], "success": "✓"}]}`
+	one := `{"stage": "%s", "challenges": [{"id": "%s", "title": "T", "goal": "G", "check": {"kind": "k"}, "hints": ["h"], "shell": ["curl {{.URL}}"], "success": "✓"}]}`
 	for _, tc := range []struct {
 		name  string
 		files fstest.MapFS
