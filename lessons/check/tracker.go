@@ -1,0 +1,701 @@
+package check
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/cookiecodec"
+)
+
+// Bounds on what the tracker remembers, so that a flood of requests
+// cannot make it grow without end. The oldest entries go first.
+const (
+	maxCookies = 4096
+	maxClients = 256
+	// maxReceivers is how many clients a cookie value is remembered as
+	// set for (two clients posting the same form in the same second get
+	// the same signed value).
+	maxReceivers = 4
+)
+
+// Placeholders for a hint's cookie when the tracker knows none.
+const (
+	PlaceholderCookie    = "PASTE-A-SESSION-COOKIE-HERE"
+	PlaceholderForgotten = "PASTE-THE-OLD-COOKIE-HERE"
+)
+
+// cookieKey is a cookie value's digest: the tracker keeps digests, not
+// values of up to 4 KB each.
+type cookieKey [16]byte
+
+func keyOf(v string) cookieKey {
+	sum := sha256.Sum256([]byte(v))
+	return cookieKey(sum[:16])
+}
+
+// cookieInfo is what the tracker has seen of one cookie value.
+type cookieInfo struct {
+	// receivers are the keys of the clients the server set it for: an
+	// outside Client's key, or "engine\x00" and an engine client's name.
+	receivers []string
+	// setSeq is the exchange that first set it; setStorage the storage
+	// then.
+	setSeq     uint64
+	setStorage server.Storage
+	// sentByEngine is set once an engine client sent it.
+	sentByEngine bool
+	// loggedOut is the exchange in which an outside client sent it with
+	// Forget me and the row was deleted; 0 when none.
+	loggedOut uint64
+}
+
+// clientState is what the tracker remembers of one outside client.
+type clientState struct {
+	// post is the last POST /users answered with a redirect and no
+	// Set-Cookie, and postStage the stage that answered it.
+	post      uint64
+	postStage server.Stage
+}
+
+// holder is the last outside client whose own cookie was accepted with a
+// user, for second-client-no-user.
+type holder struct {
+	cookie cookieKey
+	seq    uint64
+	step   Step
+}
+
+// Tracker watches observations for the course's challenges. Feed it every
+// observation with Observe; it is safe for concurrent use.
+type Tracker struct {
+	course *Course
+	now    func() time.Time
+
+	mu          sync.Mutex
+	cookies     map[cookieKey]*cookieInfo
+	cookieOrder []cookieKey
+	clients     map[string]*clientState
+	clientOrder []string
+	holder      *holder
+	// lastBrowserCookie is the last session cookie the server set for an
+	// outside client other than curl; lastForgotten the last one an
+	// outside client sent with Forget me. Both are values the server made
+	// (or accepted), kept for hints.
+	lastBrowserCookie string
+	lastForgotten     string
+
+	done    map[string]engine.ChallengeDone
+	order   []string // ids of done, in order
+	ticks   map[string]Tick
+	answers map[string]engine.PredictionAnswer
+	hints   map[string]int
+}
+
+// NewTracker returns a tracker for course that resumes from p: the
+// challenges and predictions p records as done stay done. now is the
+// clock; nil means time.Now. Records in p of ids the course does not
+// have are kept, untouched, for a course that has them.
+func NewTracker(course *Course, p engine.Progress, now func() time.Time) *Tracker {
+	if now == nil {
+		now = time.Now
+	}
+	t := &Tracker{
+		course:  course,
+		now:     now,
+		cookies: make(map[cookieKey]*cookieInfo),
+		clients: make(map[string]*clientState),
+		done:    make(map[string]engine.ChallengeDone),
+		ticks:   make(map[string]Tick),
+		answers: make(map[string]engine.PredictionAnswer),
+		hints:   make(map[string]int),
+	}
+	for _, d := range p.Challenges {
+		if _, ok := t.done[d.ID]; !ok {
+			t.done[d.ID] = d
+			t.order = append(t.order, d.ID)
+		}
+	}
+	for _, a := range p.Predictions {
+		t.answers[a.ID] = a
+	}
+	return t
+}
+
+// Observe reads one observation and returns the challenges it proved
+// done, if any. Observations of the engine's own clients never tick one;
+// the tracker learns from them which cookies are the tutor's.
+func (t *Tracker) Observe(o engine.Observation) []Tick {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var ticks []Tick
+	if !o.Own() {
+		ticks = t.check(o)
+	}
+	t.learn(o)
+	return ticks
+}
+
+// check tries every challenge not yet done against outside observation o.
+func (t *Tracker) check(o engine.Observation) []Tick {
+	var ticks []Tick
+	for _, sw := range t.course.stages {
+		for _, ch := range sw.challenges {
+			if _, ok := t.done[ch.ID]; ok {
+				continue
+			}
+			if ch.rule.stage != "" && o.Exchange.Stage != ch.rule.stage {
+				continue
+			}
+			if ch.rule.storage != "" && o.Exchange.Storage != ch.rule.storage {
+				continue
+			}
+			how, data, ok := t.match(ch.rule, o)
+			if !ok {
+				continue
+			}
+			c := clientOf(o)
+			data.Client = c.String()
+			said, err := ch.Said(data)
+			if err != nil {
+				// Templates are tried when the file loads; should one still
+				// fail, the learner is told plainly rather than not at all.
+				said = "✓ " + ch.Title + " (seen in request #" + strconv.FormatUint(data.Seq, 10) + ")"
+			}
+			tick := Tick{Challenge: ch.Challenge, Client: c, Said: said, How: how, At: t.now()}
+			t.ticks[ch.ID] = tick
+			t.done[ch.ID] = engine.ChallengeDone{ID: ch.ID, Stage: ch.Stage, Said: said, Seqs: how.Seqs(), At: tick.At}
+			t.order = append(t.order, ch.ID)
+			ticks = append(ticks, tick)
+		}
+	}
+	return ticks
+}
+
+// match checks rule r against outside observation o, given what the
+// tracker has learnt before it.
+func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData, bool) {
+	e := &o.Exchange
+	c := clientOf(o)
+	who := c.String()
+	how := How{Kind: r.kind}
+	data := lessons.SuccessData{Seq: e.Seq}
+	sent := e.IncomingCookie
+	var info *cookieInfo
+	if sent != "" {
+		info = t.cookies[keyOf(sent)]
+	}
+	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
+	name := userName(e)
+	setFor := func(key string) bool { return info != nil && slices.Contains(info.receivers, key) }
+	switch r.kind {
+	case KindPostWithoutCookie:
+		cs := t.clients[c.key()]
+		if cs == nil || cs.post == 0 || !isShow(e) || e.Status != http.StatusOK || len(e.Out) > 0 || e.Stage != cs.postStage {
+			return How{}, data, false
+		}
+		how.Steps = []Step{{Seq: cs.post, Method: http.MethodPost, Target: "/users", Status: http.StatusFound, Client: who, Fact: FactPostedNoCookie}, stepOf(o, who, FactShowNoCookie)}
+		data.From = cs.post
+	case KindOwnCookieAccepted:
+		if !accepted || name == "" || !setFor(c.key()) {
+			return How{}, data, false
+		}
+		how.Steps = []Step{t.setStep(info, who), stepOf(o, who, FactOwnCookieAccepted)}
+		data.From, data.Name = info.setSeq, name
+	case KindSecondClientNoUser:
+		h := t.holder
+		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || (sent != "" && keyOf(sent) == h.cookie) {
+			return How{}, data, false
+		}
+		if hi := t.cookies[h.cookie]; hi != nil && hi.loggedOut != 0 {
+			return How{}, data, false
+		}
+		how.Steps = []Step{h.step, stepOf(o, who, FactNoUser)}
+		data.From = h.seq
+	case KindCookieByHand:
+		if !accepted || name == "" || info == nil || len(info.receivers) == 0 || setFor(c.key()) {
+			return How{}, data, false
+		}
+		how.Steps = []Step{t.setStep(info, ""), stepOf(o, who, FactCopiedCookieAccepted)}
+		data.From, data.Name = info.setSeq, name
+	case KindTamperedRefused:
+		if sent == "" || e.Rejected == "" || e.In == nil || e.In.Result == nil || e.In.Result.Signature != cookiecodec.Invalid {
+			return How{}, data, false
+		}
+		if info != nil && (info.sentByEngine || len(info.receivers) > 0) {
+			return How{}, data, false
+		}
+		how.Steps = []Step{stepOf(o, who, FactBadSignature)}
+	case KindForgedAccepted:
+		if !accepted || name != r.name || (info != nil && (info.sentByEngine || len(info.receivers) > 0)) {
+			return How{}, data, false
+		}
+		how.Steps = []Step{stepOf(o, who, FactForgedAccepted)}
+		data.Name = name
+	case KindEncryptedRefused:
+		if sent == "" || e.Rejected == "" || e.Storage != server.StorageSigned || info == nil || info.setStorage != server.StorageEncrypted {
+			return How{}, data, false
+		}
+		if r.own && !setFor(c.key()) {
+			return How{}, data, false
+		}
+		how.Steps = []Step{t.setStep(info, who), stepOf(o, who, FactEncryptedRefused)}
+		data.From = info.setSeq
+	case KindForgottenIDRefused:
+		if sent == "" || e.Rejected == "" || e.Storage != server.StorageServer || e.SessionID == "" || e.Stored != nil || e.StoredErr != nil || info == nil || info.loggedOut == 0 {
+			return How{}, data, false
+		}
+		how.Steps = []Step{{Seq: info.loggedOut, Method: http.MethodPost, Target: "/logout", Status: http.StatusFound, Client: "an outside client", Fact: FactLoggedOut}, stepOf(o, who, FactUnknownID)}
+		data.From = info.loggedOut
+	case KindSessionTooLarge:
+		if e.Method != http.MethodPost || e.Status != server.StatusSessionTooLarge || !accepted || !wholeBody(e) {
+			return How{}, data, false
+		}
+		if r.own && !setFor(c.key()) {
+			return How{}, data, false
+		}
+		how.Steps = []Step{stepOf(o, who, FactTooLarge)}
+		if info != nil {
+			how.Steps = append([]Step{t.setStep(info, who)}, how.Steps...)
+			data.From = info.setSeq
+		}
+		data.Name = name
+	default:
+		return How{}, data, false
+	}
+	return how, data, true
+}
+
+// setStep is the step of the exchange that set the cookie info is about.
+// who names the client it was set for, or "" to say another client.
+func (t *Tracker) setStep(info *cookieInfo, who string) Step {
+	if who == "" {
+		who = "another client"
+		if len(info.receivers) > 0 {
+			who = receiverName(info.receivers[0])
+		}
+	}
+	return Step{Seq: info.setSeq, Method: "", Target: "", Client: who, Fact: FactGotCookie}
+}
+
+// receiverName names a receiver key for people.
+func receiverName(key string) string {
+	var kind, rest string
+	for i := 0; i < len(key); i++ {
+		if key[i] == 0 {
+			kind, rest = key[:i], key[i+1:]
+			break
+		}
+	}
+	switch kind {
+	case "engine":
+		return "the tutor's client " + cookiecodec.EscapeText(rest)
+	case "outside":
+		for i := 0; i < len(rest); i++ {
+			if rest[i] == 0 {
+				return Client{Addr: rest[:i], Family: rest[i+1:]}.String()
+			}
+		}
+	}
+	return "another client"
+}
+
+// learn notes what o tells about cookies and clients, after it has been
+// checked: the cookies the server set and for whom, the cookies the
+// engine's clients sent, posts without cookies, logouts.
+func (t *Tracker) learn(o engine.Observation) {
+	e := &o.Exchange
+	var recv string
+	var c Client
+	if o.Own() {
+		recv = "engine\x00" + o.Client
+	} else {
+		c = clientOf(o)
+		recv = c.key()
+	}
+	if e.IncomingCookie != "" && o.Own() {
+		t.cookie(e.IncomingCookie).sentByEngine = true
+	}
+	for _, out := range e.Out {
+		if out.Value == "" || out.Result == nil {
+			continue // a deletion, or a value that did not decode
+		}
+		info := t.cookie(out.Value)
+		if info.setSeq == 0 {
+			info.setSeq, info.setStorage = e.Seq, e.Storage
+		}
+		if !slices.Contains(info.receivers, recv) && len(info.receivers) < maxReceivers {
+			info.receivers = append(info.receivers, recv)
+		}
+		if !o.Own() && c.Family != "curl" && cookieSafe(out.Value) {
+			t.lastBrowserCookie = out.Value
+		}
+	}
+	if o.Own() {
+		return
+	}
+	cs := t.client(c)
+	if e.Method == http.MethodPost && pathOf(e.Target) == "/users" && e.Status >= 300 && e.Status < 400 && len(e.Out) == 0 && e.Form.Get("name") != "" {
+		cs.post, cs.postStage = e.Seq, e.Stage
+	}
+	sent := e.IncomingCookie
+	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
+	if accepted && userName(e) != "" {
+		if info := t.cookies[keyOf(sent)]; info != nil && slices.Contains(info.receivers, recv) {
+			t.holder = &holder{cookie: keyOf(sent), seq: e.Seq, step: stepOf(o, c.String(), FactOwnCookieAccepted)}
+		}
+	}
+	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && e.Storage == server.StorageServer && e.In.Result != nil && e.In.Result.SessionID != "" && deletes(e) {
+		t.cookie(sent).loggedOut = e.Seq
+		if cookieSafe(sent) {
+			t.lastForgotten = sent
+		}
+	}
+}
+
+// cookie returns the info on value v, making it, and forgetting the
+// oldest, when it is new.
+func (t *Tracker) cookie(v string) *cookieInfo {
+	k := keyOf(v)
+	if info, ok := t.cookies[k]; ok {
+		return info
+	}
+	if len(t.cookieOrder) >= maxCookies {
+		delete(t.cookies, t.cookieOrder[0])
+		t.cookieOrder = t.cookieOrder[1:]
+	}
+	info := &cookieInfo{}
+	t.cookies[k] = info
+	t.cookieOrder = append(t.cookieOrder, k)
+	return info
+}
+
+// client returns the state of outside client c, making it, and
+// forgetting the oldest, when it is new.
+func (t *Tracker) client(c Client) *clientState {
+	k := c.key()
+	if cs, ok := t.clients[k]; ok {
+		return cs
+	}
+	if len(t.clientOrder) >= maxClients {
+		delete(t.clients, t.clientOrder[0])
+		t.clientOrder = t.clientOrder[1:]
+	}
+	cs := &clientState{}
+	t.clients[k] = cs
+	t.clientOrder = append(t.clientOrder, k)
+	return cs
+}
+
+// userName is the user name in the session the server worked with, or "".
+func userName(e *server.Exchange) string {
+	name, _ := e.Session["name"].(string)
+	return name
+}
+
+// isShow reports whether e asked for the user page.
+func isShow(e *server.Exchange) bool {
+	return e.Method == http.MethodGet && pathOf(e.Target) == "/show"
+}
+
+// deletes reports whether e's answer deleted the session cookie.
+func deletes(e *server.Exchange) bool {
+	for _, out := range e.Out {
+		if out.Result == nil && out.Err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// wholeBody reports whether the server's record holds the request's whole
+// body, so that the request was not refused for its size before the
+// session was looked at.
+func wholeBody(e *server.Exchange) bool {
+	n, err := strconv.Atoi(e.RequestHeader.Get("Content-Length"))
+	return err == nil && n == len(e.RequestBody)
+}
+
+// pathOf is a request target's path, without the query.
+func pathOf(target string) string {
+	for i := 0; i < len(target); i++ {
+		if target[i] == '?' || target[i] == '#' {
+			return target[:i]
+		}
+	}
+	return target
+}
+
+// cookieSafe reports whether v is safe to put in a shell command between
+// single quotes and on a terminal: the characters of a gorilla cookie.
+func cookieSafe(v string) bool {
+	if v == "" || len(v) > 4096 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		b := v[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '=') {
+			return false
+		}
+	}
+	return true
+}
+
+// Status is one challenge and whether it is done.
+type Status struct {
+	Challenge lessons.Challenge
+	// Done is set once it was seen done, in this run or an earlier one;
+	// Record is then what progress keeps of it.
+	Done   bool
+	Record engine.ChallengeDone
+	// Tick is this run's tick, with how it was checked; nil for one done
+	// in an earlier run or not done.
+	Tick *Tick
+	// HintsShown is how many hints have been shown, of len(Hints).
+	HintsShown int
+}
+
+// Stage returns the challenges of the stage whose progress key is stage,
+// each with whether it is done.
+func (t *Tracker) Stage(stage string) []Status {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Status
+	for _, ch := range t.course.Challenges(stage) {
+		s := Status{Challenge: ch, HintsShown: t.hints[ch.ID]}
+		if d, ok := t.done[ch.ID]; ok {
+			s.Done, s.Record = true, d
+		}
+		if tk, ok := t.ticks[ch.ID]; ok {
+			s.Tick = &tk
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Count returns how many of a stage's challenges are done, and how many
+// it has.
+func (t *Tracker) Count(stage string) (done, total int) {
+	for _, s := range t.Stage(stage) {
+		total++
+		if s.Done {
+			done++
+		}
+	}
+	return done, total
+}
+
+// Summary sums up the course, for a finish screen.
+type Summary struct {
+	// Challenges done of all; Predictions answered of all, and how many
+	// answers were right.
+	ChallengesDone, Challenges int
+	PredictionsAnswered, Right int
+	Predictions                int
+	// StagesComplete counts the stages with challenges all of which are
+	// done; StagesWithChallenges those that have any.
+	StagesComplete, StagesWithChallenges int
+}
+
+// Summary sums up the challenges and predictions.
+func (t *Tracker) Summary() Summary {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var s Summary
+	for _, sw := range t.course.stages {
+		n := 0
+		for _, ch := range sw.challenges {
+			s.Challenges++
+			if _, ok := t.done[ch.ID]; ok {
+				s.ChallengesDone++
+				n++
+			}
+		}
+		if len(sw.challenges) > 0 {
+			s.StagesWithChallenges++
+			if n == len(sw.challenges) {
+				s.StagesComplete++
+			}
+		}
+		for _, p := range sw.predictions {
+			s.Predictions++
+			if a, ok := t.answers[p.ID]; ok {
+				s.PredictionsAnswered++
+				if a.Right {
+					s.Right++
+				}
+			}
+		}
+	}
+	return s
+}
+
+// ResetStage forgets the challenges done, predictions answered and hints
+// shown in the stage whose progress key is stage, as after "x" and a yes.
+func (t *Tracker) ResetStage(stage string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for id, d := range t.done {
+		if d.Stage == stage {
+			delete(t.done, id)
+			delete(t.ticks, id)
+		}
+	}
+	t.order = slices.DeleteFunc(t.order, func(id string) bool { _, ok := t.done[id]; return !ok })
+	for id, a := range t.answers {
+		if a.Stage == stage {
+			delete(t.answers, id)
+		}
+	}
+	for _, ch := range t.course.Challenges(stage) {
+		delete(t.hints, ch.ID)
+	}
+}
+
+// Fill writes the challenges done and the predictions answered into p,
+// in place of what it held, for saving with engine.SaveProgress.
+func (t *Tracker) Fill(p *engine.Progress) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p.Challenges = nil
+	for _, id := range t.order {
+		d := t.done[id]
+		d.Seqs = slices.Clone(d.Seqs)
+		p.Challenges = append(p.Challenges, d)
+	}
+	p.Predictions = nil
+	for _, sw := range t.course.stages {
+		for _, pr := range sw.predictions {
+			if a, ok := t.answers[pr.ID]; ok {
+				p.Predictions = append(p.Predictions, a)
+			}
+		}
+	}
+	// Answers to predictions the course no longer has are kept, by id.
+	var rest []engine.PredictionAnswer
+	for id, a := range t.answers {
+		if !slices.ContainsFunc(p.Predictions, func(x engine.PredictionAnswer) bool { return x.ID == id }) {
+			rest = append(rest, a)
+		}
+	}
+	slices.SortFunc(rest, func(a, b engine.PredictionAnswer) int { return strings.Compare(a.ID, b.ID) })
+	p.Predictions = append(p.Predictions, rest...)
+}
+
+// Hint is one hint as shown: number N of Of.
+type Hint struct {
+	N, Of int
+	Text  string
+	// Last is set on the last hint, the exact command for the live URL.
+	Last bool
+}
+
+// NextHint shows the next hint of challenge id, rendered with d, and
+// counts it shown; once the last is shown it shows the last again.
+func (t *Tracker) NextHint(id string, d lessons.HintData) (Hint, error) {
+	ch, ok := t.course.Challenge(id)
+	if !ok {
+		return Hint{}, fmt.Errorf("check: challenge %q: %w", id, errUnknown)
+	}
+	t.mu.Lock()
+	n := min(t.hints[id]+1, len(ch.Hints))
+	t.hints[id] = n
+	t.mu.Unlock()
+	text, err := ch.Hint(n, d)
+	if err != nil {
+		return Hint{}, err
+	}
+	return Hint{N: n, Of: len(ch.Hints), Text: text, Last: n == len(ch.Hints)}, nil
+}
+
+// HintData returns what hints are rendered with for e's live server: its
+// URL, the cookie the learner's browser last got (or else the tutor's),
+// the tutor's cookie, and the last cookie sent with Forget me.
+func (t *Tracker) HintData(e *engine.Engine) lessons.HintData {
+	tutor := e.Tutor().SessionCookie()
+	if !cookieSafe(tutor) {
+		tutor = PlaceholderCookie
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d := lessons.HintData{URL: e.URL(), Cookie: t.lastBrowserCookie, TutorCookie: tutor, Forgotten: t.lastForgotten}
+	if d.Cookie == "" {
+		d.Cookie = tutor
+	}
+	if d.Forgotten == "" {
+		d.Forgotten = PlaceholderForgotten
+	}
+	return d
+}
+
+// Prediction returns the question of the stage whose progress key is
+// stage that is asked before run (lessons.BeforeRun, BeforeTamper or
+// BeforeForge), and whether it was answered; ok is false when the stage
+// asks none before that run.
+func (t *Tracker) Prediction(stage, run string) (p lessons.Prediction, answered, ok bool) {
+	for _, pr := range t.course.Predictions(stage) {
+		if pr.Before == run {
+			t.mu.Lock()
+			_, answered = t.answers[pr.ID]
+			t.mu.Unlock()
+			return pr, answered, true
+		}
+	}
+	return lessons.Prediction{}, false, false
+}
+
+// Answer is the learner's answer to a prediction.
+type Answer struct {
+	Prediction lessons.Prediction
+	// Choice is the answer picked, from 1; Right whether it is right.
+	Choice int
+	Right  bool
+}
+
+// Answer records choice (from 1) as the answer to prediction id. A later
+// answer replaces an earlier one.
+func (t *Tracker) Answer(id string, choice int) (Answer, error) {
+	for _, sw := range t.course.stages {
+		for _, p := range sw.predictions {
+			if p.ID != id {
+				continue
+			}
+			if choice < 1 || choice > len(p.Answers) {
+				return Answer{}, fmt.Errorf("check: prediction %s has answers 1 to %d, not %d", id, len(p.Answers), choice)
+			}
+			a := Answer{Prediction: p, Choice: choice, Right: choice == p.Right}
+			t.mu.Lock()
+			t.answers[id] = engine.PredictionAnswer{ID: id, Stage: p.Stage, Choice: choice, Right: a.Right}
+			t.mu.Unlock()
+			return a, nil
+		}
+	}
+	return Answer{}, fmt.Errorf("check: prediction %q: %w", id, errUnknown)
+}
+
+// Answered returns the learner's answer to prediction id, if any.
+func (t *Tracker) Answered(id string) (Answer, bool) {
+	t.mu.Lock()
+	a, ok := t.answers[id]
+	t.mu.Unlock()
+	if !ok {
+		return Answer{}, false
+	}
+	for _, sw := range t.course.stages {
+		for _, p := range sw.predictions {
+			if p.ID == id {
+				return Answer{Prediction: p, Choice: a.Choice, Right: a.Right}, true
+			}
+		}
+	}
+	return Answer{}, false
+}
