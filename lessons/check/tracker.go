@@ -47,15 +47,17 @@ type cookieInfo struct {
 	// receivers are the keys of the clients the server set it for: an
 	// outside Client's key, or "engine\x00" and an engine client's name.
 	receivers []string
-	// setSeq is the exchange that first set it; setStorage the storage
-	// then.
+	// setSeq is the exchange that first set it, set its step, and
+	// setStorage the storage then.
 	setSeq     uint64
+	set        Step
 	setStorage server.Storage
 	// sentByEngine is set once an engine client sent it.
 	sentByEngine bool
 	// loggedOut is the exchange in which an outside client sent it with
-	// Forget me and the row was deleted; 0 when none.
+	// Forget me and the row was deleted, 0 when none; logout its step.
 	loggedOut uint64
+	logout    Step
 }
 
 // clientState is what the tracker remembers of one outside client.
@@ -64,6 +66,7 @@ type clientState struct {
 	// Set-Cookie, and postStage the stage that answered it.
 	post      uint64
 	postStage server.Stage
+	postStep  Step
 }
 
 // holder is the last outside client whose own cookie was accepted with a
@@ -202,7 +205,7 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		if cs == nil || cs.post == 0 || !isShow(e) || e.Status != http.StatusOK || len(e.Out) > 0 || e.Stage != cs.postStage {
 			return How{}, data, false
 		}
-		how.Steps = []Step{{Seq: cs.post, Method: http.MethodPost, Target: "/users", Status: http.StatusFound, Client: who, Fact: FactPostedNoCookie}, stepOf(o, who, FactShowNoCookie)}
+		how.Steps = []Step{cs.postStep, stepOf(o, who, FactShowNoCookie)}
 		data.From = cs.post
 	case KindOwnCookieAccepted:
 		if !accepted || name == "" || !setFor(c.key()) {
@@ -253,7 +256,7 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		if sent == "" || e.Rejected == "" || e.Storage != server.StorageServer || e.SessionID == "" || e.Stored != nil || e.StoredErr != nil || info == nil || info.loggedOut == 0 {
 			return How{}, data, false
 		}
-		how.Steps = []Step{{Seq: info.loggedOut, Method: http.MethodPost, Target: "/logout", Status: http.StatusFound, Client: "an outside client", Fact: FactLoggedOut}, stepOf(o, who, FactUnknownID)}
+		how.Steps = []Step{info.logout, stepOf(o, who, FactUnknownID)}
 		data.From = info.loggedOut
 	case KindSessionTooLarge:
 		if e.Method != http.MethodPost || e.Status != server.StatusSessionTooLarge || !accepted || !wholeBody(e) {
@@ -275,15 +278,13 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 }
 
 // setStep is the step of the exchange that set the cookie info is about.
-// who names the client it was set for, or "" to say another client.
+// who names the client it was set for, or "" for the first it was set for.
 func (t *Tracker) setStep(info *cookieInfo, who string) Step {
-	if who == "" {
-		who = "another client"
-		if len(info.receivers) > 0 {
-			who = receiverName(info.receivers[0])
-		}
+	s := info.set
+	if who != "" {
+		s.Client = who
 	}
-	return Step{Seq: info.setSeq, Method: "", Target: "", Client: who, Fact: FactGotCookie}
+	return s
 }
 
 // receiverName names a receiver key for people.
@@ -330,7 +331,8 @@ func (t *Tracker) learn(o engine.Observation) {
 		}
 		info := t.cookie(out.Value)
 		if info.setSeq == 0 {
-			info.setSeq, info.setStorage = e.Seq, e.Storage
+			who := receiverName(recv)
+			info.setSeq, info.setStorage, info.set = e.Seq, e.Storage, stepOf(o, who, FactGotCookie)
 		}
 		if !slices.Contains(info.receivers, recv) && len(info.receivers) < maxReceivers {
 			info.receivers = append(info.receivers, recv)
@@ -344,7 +346,7 @@ func (t *Tracker) learn(o engine.Observation) {
 	}
 	cs := t.client(c)
 	if e.Method == http.MethodPost && pathOf(e.Target) == "/users" && e.Status >= 300 && e.Status < 400 && len(e.Out) == 0 && e.Form.Get("name") != "" {
-		cs.post, cs.postStage = e.Seq, e.Stage
+		cs.post, cs.postStage, cs.postStep = e.Seq, e.Stage, stepOf(o, c.String(), FactPostedNoCookie)
 	}
 	sent := e.IncomingCookie
 	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
@@ -354,7 +356,8 @@ func (t *Tracker) learn(o engine.Observation) {
 		}
 	}
 	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && e.Storage == server.StorageServer && e.In.Result != nil && e.In.Result.SessionID != "" && deletes(e) {
-		t.cookie(sent).loggedOut = e.Seq
+		info := t.cookie(sent)
+		info.loggedOut, info.logout = e.Seq, stepOf(o, c.String(), FactLoggedOut)
 		if cookieSafe(sent) {
 			t.lastForgotten = sent
 		}
@@ -607,14 +610,14 @@ func (t *Tracker) NextHint(id string, d lessons.HintData) (Hint, error) {
 		return Hint{}, fmt.Errorf("check: challenge %q: %w", id, errUnknown)
 	}
 	t.mu.Lock()
-	n := min(t.hints[id]+1, len(ch.Hints))
+	n := min(t.hints[id]+1, ch.HintCount())
 	t.hints[id] = n
 	t.mu.Unlock()
 	text, err := ch.Hint(n, d)
 	if err != nil {
 		return Hint{}, err
 	}
-	return Hint{N: n, Of: len(ch.Hints), Text: text, Last: n == len(ch.Hints)}, nil
+	return Hint{N: n, Of: ch.HintCount(), Text: text, Last: n == ch.HintCount()}, nil
 }
 
 // HintData returns what hints are rendered with for e's live server: its
