@@ -58,6 +58,9 @@ type cookieInfo struct {
 	// Forget me and the row was deleted, 0 when none; logout its step.
 	loggedOut uint64
 	logout    Step
+	// ended is set once an outside client sent it with Forget me, under
+	// any storage, and the answer deleted it.
+	ended bool
 }
 
 // clientState is what the tracker remembers of one outside client.
@@ -139,6 +142,12 @@ func NewTracker(course *Course, p engine.Progress, now func() time.Time) *Tracke
 func (t *Tracker) Observe(o engine.Observation) []Tick {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if !o.Own() && o.Exchange.RequestHeader.Get("User-Agent") == engine.UserAgent {
+		// The tutor's own User-Agent on a request the engine did not pair
+		// (its record came too late): still the tutor's, so it never
+		// counts, and its cookies are the tutor's.
+		o.Client = engine.TutorClient
+	}
 	var ticks []Tick
 	if !o.Own() {
 		ticks = t.check(o)
@@ -215,10 +224,10 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		data.From, data.Name = info.setSeq, name
 	case KindSecondClientNoUser:
 		h := t.holder
-		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || (sent != "" && keyOf(sent) == h.cookie) {
+		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || sent != "" {
 			return How{}, data, false
 		}
-		if hi := t.cookies[h.cookie]; hi != nil && hi.loggedOut != 0 {
+		if hi := t.cookies[h.cookie]; hi != nil && hi.ended {
 			return How{}, data, false
 		}
 		how.Steps = []Step{h.step, stepOf(o, who, FactNoUser)}
@@ -355,11 +364,14 @@ func (t *Tracker) learn(o engine.Observation) {
 			t.holder = &holder{cookie: keyOf(sent), seq: e.Seq, step: stepOf(o, c.String(), FactOwnCookieAccepted)}
 		}
 	}
-	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && e.Storage == server.StorageServer && e.In.Result != nil && e.In.Result.SessionID != "" && deletes(e) {
+	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && deletes(e) {
 		info := t.cookie(sent)
-		info.loggedOut, info.logout = e.Seq, stepOf(o, c.String(), FactLoggedOut)
-		if cookieSafe(sent) {
-			t.lastForgotten = sent
+		info.ended = true
+		if e.Storage == server.StorageServer && e.In.Result != nil && e.In.Result.SessionID != "" {
+			info.loggedOut, info.logout = e.Seq, stepOf(o, c.String(), FactLoggedOut)
+			if cookieSafe(sent) {
+				t.lastForgotten = sent
+			}
 		}
 	}
 }
