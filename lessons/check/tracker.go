@@ -175,7 +175,9 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 				continue
 			}
 			c := clientOf(o)
-			data.Client = c.String()
+			// Everything a client sent is escaped before it is said: the
+			// name comes from the session, which the client may have forged.
+			data.Client, data.Name = c.String(), cookiecodec.EscapeText(data.Name)
 			said, err := ch.Said(data)
 			if err != nil {
 				// Templates are tried when the file loads; should one still
@@ -636,13 +638,19 @@ func (t *Tracker) NextHint(id string, d lessons.HintData) (Hint, error) {
 // URL, the cookie the learner's browser last got (or else the tutor's),
 // the tutor's cookie, and the last cookie sent with Forget me.
 func (t *Tracker) HintData(e *engine.Engine) lessons.HintData {
-	tutor := e.Tutor().SessionCookie()
+	return t.hintData(e.URL(), e.Tutor().SessionCookie())
+}
+
+// hintData is HintData for the server at url, where the tutor's jar holds
+// tutor ("" for none). Only cookies safe between single quotes in a shell
+// line are offered; placeholders stand in for the others.
+func (t *Tracker) hintData(url, tutor string) lessons.HintData {
 	if !cookieSafe(tutor) {
 		tutor = PlaceholderCookie
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	d := lessons.HintData{URL: e.URL(), Cookie: t.lastBrowserCookie, TutorCookie: tutor, Forgotten: t.lastForgotten}
+	d := lessons.HintData{URL: url, Cookie: t.lastBrowserCookie, TutorCookie: tutor, Forgotten: t.lastForgotten}
 	if d.Cookie == "" {
 		d.Cookie = tutor
 	}
