@@ -156,9 +156,29 @@ func (t *Tracker) Observe(o engine.Observation) []Tick {
 	return ticks
 }
 
+// seen is an outside observation with what every predicate reads of it,
+// worked out once.
+type seen struct {
+	o        engine.Observation
+	e        *server.Exchange
+	c        Client
+	who      string // c.String()
+	sent     string // the session cookie sent, or ""
+	info     *cookieInfo
+	accepted bool
+	name     string // the user name in the session, or ""
+}
+
 // check tries every challenge not yet done against outside observation o.
 func (t *Tracker) check(o engine.Observation) []Tick {
 	var ticks []Tick
+	e := &o.Exchange
+	c := clientOf(o)
+	sn := seen{o: o, e: e, c: c, who: c.String(), sent: e.IncomingCookie, name: userName(e)}
+	if sn.sent != "" {
+		sn.info = t.cookies[keyOf(sn.sent)]
+		sn.accepted = e.Rejected == "" && e.In != nil && e.In.Err == nil
+	}
 	for _, sw := range t.course.stages {
 		for _, ch := range sw.challenges {
 			if _, ok := t.done[ch.ID]; ok {
@@ -170,11 +190,10 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 			if ch.rule.storage != "" && o.Exchange.Storage != ch.rule.storage {
 				continue
 			}
-			how, data, ok := t.match(ch.rule, o)
+			how, data, ok := t.match(ch.rule, &sn)
 			if !ok {
 				continue
 			}
-			c := clientOf(o)
 			// Everything a client sent is escaped before it is said: the
 			// name comes from the session, which the client may have forged.
 			data.Client, data.Name = c.String(), cookiecodec.EscapeText(data.Name)
@@ -194,21 +213,13 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 	return ticks
 }
 
-// match checks rule r against outside observation o, given what the
+// match checks rule r against the outside observation sn, given what the
 // tracker has learnt before it.
-func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData, bool) {
-	e := &o.Exchange
-	c := clientOf(o)
-	who := c.String()
+func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
+	e, o, c, who := sn.e, sn.o, sn.c, sn.who
+	sent, info, accepted, name := sn.sent, sn.info, sn.accepted, sn.name
 	how := How{Kind: r.kind}
 	data := lessons.SuccessData{Seq: e.Seq}
-	sent := e.IncomingCookie
-	var info *cookieInfo
-	if sent != "" {
-		info = t.cookies[keyOf(sent)]
-	}
-	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
-	name := userName(e)
 	setFor := func(key string) bool { return info != nil && slices.Contains(info.receivers, key) }
 	switch r.kind {
 	case KindPostWithoutCookie:
