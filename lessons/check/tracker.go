@@ -233,7 +233,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		if !accepted || name == "" || !setFor(c.key()) {
 			return How{}, data, false
 		}
-		how.Steps = []Step{t.setStep(info, who), stepOf(o, who, FactOwnCookieAccepted)}
+		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactOwnCookieAccepted)}
 		data.From, data.Name = info.setSeq, name
 	case KindSecondClientNoUser:
 		h := t.holder
@@ -249,7 +249,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		if !accepted || name == "" || info == nil || len(info.receivers) == 0 || setFor(c.key()) {
 			return How{}, data, false
 		}
-		how.Steps = []Step{t.setStep(info, ""), stepOf(o, who, FactCopiedCookieAccepted)}
+		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactCopiedCookieAccepted)}
 		data.From, data.Name = info.setSeq, name
 	case KindTamperedRefused:
 		if sent == "" || e.Rejected == "" || e.In == nil || e.In.Result == nil || e.In.Result.Signature != cookiecodec.Invalid {
@@ -272,7 +272,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		if r.own && !setFor(c.key()) {
 			return How{}, data, false
 		}
-		how.Steps = []Step{t.setStep(info, who), stepOf(o, who, FactEncryptedRefused)}
+		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactEncryptedRefused)}
 		data.From = info.setSeq
 	case KindForgottenIDRefused:
 		if sent == "" || e.Rejected == "" || e.Storage != server.StorageServer || e.SessionID == "" || e.Stored != nil || e.StoredErr != nil || info == nil || info.loggedOut == 0 {
@@ -289,7 +289,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		}
 		how.Steps = []Step{stepOf(o, who, FactTooLarge)}
 		if info != nil {
-			how.Steps = append([]Step{t.setStep(info, who)}, how.Steps...)
+			how.Steps = append([]Step{setStep(info, c)}, how.Steps...)
 			data.From = info.setSeq
 		}
 		data.Name = name
@@ -299,34 +299,26 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 	return how, data, true
 }
 
-// setStep is the step of the exchange that set the cookie info is about.
-// who names the client it was set for, or "" for the first it was set for.
-func (t *Tracker) setStep(info *cookieInfo, who string) Step {
+// setStep is the step of the exchange that set the cookie info is about,
+// naming c when the server set it for c, or else the client it was first
+// set for.
+func setStep(info *cookieInfo, c Client) Step {
 	s := info.set
-	if who != "" {
-		s.Client = who
+	if slices.Contains(info.receivers, c.key()) {
+		s.Client = c.String()
 	}
 	return s
 }
 
 // receiverName names a receiver key for people.
 func receiverName(key string) string {
-	var kind, rest string
-	for i := 0; i < len(key); i++ {
-		if key[i] == 0 {
-			kind, rest = key[:i], key[i+1:]
-			break
-		}
-	}
+	kind, rest, _ := strings.Cut(key, "\x00")
 	switch kind {
 	case "engine":
 		return "the tutor's client " + cookiecodec.EscapeText(rest)
 	case "outside":
-		for i := 0; i < len(rest); i++ {
-			if rest[i] == 0 {
-				return Client{Addr: rest[:i], Family: rest[i+1:]}.String()
-			}
-		}
+		addr, family, _ := strings.Cut(rest, "\x00")
+		return Client{Addr: addr, Family: family}.String()
 	}
 	return "another client"
 }
