@@ -360,6 +360,14 @@ func TestStage7SessionTooLarge(t *testing.T) {
 		}
 	}
 	h.expect()
+	// curl posting with a copy of the tutor's grown session: too large,
+	// but not a session the learner grew.
+	grown := h.e.Tutor().SessionCookie()
+	code, _ := h.curl().do(http.MethodPost, "/users", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "note": {strings.Repeat("x", 2000)}}, grown)
+	if code != server.StatusSessionTooLarge {
+		t.Fatalf("a post on the tutor's grown session answered %d", code)
+	}
+	h.expect("cookie-by-hand")
 	ff := h.browser(firefoxUA)
 	note := strings.Repeat("a long note to fill the session. ", 30)
 	var seen []int
