@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 )
 
 // progressVersion is the format version of the progress file.
@@ -21,6 +22,34 @@ type Progress struct {
 	Current string `json:"current"`
 	// Done are the stage names whose exchange the learner has run.
 	Done []string `json:"done"`
+	// Challenges are the challenges the learner has done outside the
+	// tutor, in the order done, and Predictions their answers to the
+	// stages' questions. Package lessons/check keeps them.
+	Challenges  []ChallengeDone    `json:"challenges,omitempty"`
+	Predictions []PredictionAnswer `json:"predictions,omitempty"`
+}
+
+// ChallengeDone is a challenge the tutor saw done.
+type ChallengeDone struct {
+	// ID is the challenge's id; Stage its stage's name.
+	ID    string `json:"id"`
+	Stage string `json:"stage"`
+	// Said is what the tutor said it saw; Seqs are the server's numbers
+	// of the requests that proved it.
+	Said string   `json:"said"`
+	Seqs []uint64 `json:"requests,omitempty"`
+	// At is when it was seen.
+	At time.Time `json:"at"`
+}
+
+// PredictionAnswer is the learner's answer to a stage's question.
+type PredictionAnswer struct {
+	// ID is the prediction's id; Stage its stage's name.
+	ID    string `json:"id"`
+	Stage string `json:"stage"`
+	// Choice is the answer picked, from 1; Right whether it was right.
+	Choice int  `json:"choice"`
+	Right  bool `json:"right"`
 }
 
 // IsDone reports whether stage is done.
