@@ -20,8 +20,7 @@ import (
 // inspectOptions holds what inspect-cookie was asked to do.
 type inspectOptions struct {
 	Arg       string   // the cookie argument; "" or "-" reads stdin
-	Secrets   []string // --secret, in order
-	EnvSecret string   // FORMTEST_SECRET, used when no --secret is given
+	Keys      keyFlags // --secret, --secret-file, FORMTEST_SECRET
 	BlockKeys []string // --block-key
 	Encrypted bool     // --encrypted: derive block keys from the secrets, as serve --encrypt does
 	Name      string   // --name
@@ -34,7 +33,7 @@ type inspectOptions struct {
 	URL       string
 	Wordlist  string
 	Now       string // --now, RFC 3339; "" is the current time
-	NoColor   bool   // NO_COLOR is set
+	NoColor   bool   // no colour asked for (see noColor)
 
 	In     io.Reader
 	Out    io.Writer
@@ -98,8 +97,8 @@ unusable, or the command was misused.`,
 			}
 			opts.NameSet = cmd.Flags().Changed("name")
 			opts.MaxAgeSet = cmd.Flags().Changed("max-age")
-			opts.EnvSecret = os.Getenv("FORMTEST_SECRET")
-			_, opts.NoColor = os.LookupEnv("NO_COLOR")
+			opts.Keys.readEnv(os.Getenv)
+			opts.NoColor = noColor(os.Getenv)
 			opts.In = cmd.InOrStdin()
 			opts.Out = cmd.OutOrStdout()
 			opts.ErrOut = cmd.ErrOrStderr()
@@ -114,7 +113,7 @@ unusable, or the command was misused.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "key to verify with (repeatable, for key rotation; hex:... or base64:... for binary keys; default $FORMTEST_SECRET)")
+	opts.Keys.register(f, "key to verify with (repeatable, for key rotation; hex:... or base64:... for binary keys; default $FORMTEST_SECRET)")
 	f.StringArrayVar(&opts.BlockKeys, "block-key", nil, "gorilla AES block key (16, 24 or 32 bytes) to decrypt with (repeatable)")
 	f.BoolVar(&opts.Encrypted, "encrypted", false, "decrypt with the block key formtest serve --encrypt derives from each --secret")
 	f.StringVar(&opts.Name, "name", "session", "cookie name: signed into gorilla MACs, and picks the cookie from a Cookie header")
@@ -233,9 +232,9 @@ func decodeOptions(opts *inspectOptions) (cookiecodec.Options, error) {
 	}
 	d.Format = format
 	d.Name, d.Salt = opts.Name, opts.Salt
-	secrets := opts.Secrets
-	if len(secrets) == 0 && opts.EnvSecret != "" {
-		secrets = []string{opts.EnvSecret}
+	secrets, _, err := opts.Keys.raw()
+	if err != nil {
+		return d, err
 	}
 	for _, s := range secrets {
 		k, err := cookiecodec.ParseKey(s)

@@ -74,23 +74,23 @@ func TestRunInspectCookie(t *testing.T) {
 	}{
 		{"bare gorilla, weak key found", inspectOptions{Arg: tLessonGorilla}, "", 0,
 			[]string{`email = "kpatel@codingdojo.com"`, `VALID, but signed with the well-known key "ThisIsSecret"`, "ANYONE CAN FORGE", "signed, not encrypted"}, ""},
-		{"gorilla with its key and name", inspectOptions{Arg: tStrongGorilla, Secrets: []string{"formtest-fpllngziey"}, Name: "formtest", NameSet: true}, "", 0,
+		{"gorilla with its key and name", inspectOptions{Arg: tStrongGorilla, Keys: keyFlags{Secrets: []string{"formtest-fpllngziey"}}, Name: "formtest", NameSet: true}, "", 0,
 			[]string{"VALID: verified with key #1", "(no values: an empty session)"}, ""},
-		{"key rotation", inspectOptions{Arg: tStrongGorilla, Secrets: []string{"new-key", "formtest-fpllngziey"}, Name: "formtest", NameSet: true}, "", 0,
+		{"key rotation", inspectOptions{Arg: tStrongGorilla, Keys: keyFlags{Secrets: []string{"new-key", "formtest-fpllngziey"}}, Name: "formtest", NameSet: true}, "", 0,
 			[]string{"VALID: verified with key #2"}, ""},
-		{"gorilla under the wrong name", inspectOptions{Arg: tStrongGorilla, Secrets: []string{"formtest-fpllngziey"}}, "", 1,
+		{"gorilla under the wrong name", inspectOptions{Arg: tStrongGorilla, Keys: keyFlags{Secrets: []string{"formtest-fpllngziey"}}}, "", 1,
 			[]string{`signed under the name "formtest", not "session"`}, ""},
 		{"gorilla, strong key unknown", inspectOptions{Arg: "formtest=" + tStrongGorilla}, "", 0,
 			[]string{"UNCHECKED: no key given, and none of the built-in well-known keys verifies it", "read from name=value"}, ""},
-		{"custom gob type", inspectOptions{Arg: tProfile, Name: "my-app_sess", NameSet: true, Secrets: []string{"hex:9b15f72dfd81300d2a5c4248984b66b29255ab0b6ef073edce6ea9219d6a73d9"}}, "", 0,
+		{"custom gob type", inspectOptions{Arg: tProfile, Name: "my-app_sess", NameSet: true, Keys: keyFlags{Secrets: []string{"hex:9b15f72dfd81300d2a5c4248984b66b29255ab0b6ef073edce6ea9219d6a73d9"}}}, "", 0,
 			[]string{"VALID: verified with key #1", `profile = {"$type":"main.Profile","Admin":false,"Age":36,"Name":"Ada","Tags":["math"]}`}, ""},
-		{"flask from stdin, wrong key", inspectOptions{Secrets: []string{"nope"}}, tFlaskStrong + "\n", 1,
+		{"flask from stdin, wrong key", inspectOptions{Keys: keyFlags{Secrets: []string{"nope"}}}, tFlaskStrong + "\n", 1,
 			[]string{"INVALID: no key verifies this cookie", `name = "Zoë yBMWXa 漢字"`}, ""},
-		{"flask from stdin dash, env key", inspectOptions{Arg: "-", EnvSecret: "iKüZWeqh"}, tFlaskStrong, 0,
+		{"flask from stdin dash, env key", inspectOptions{Arg: "-", Keys: keyFlags{EnvSecret: "iKüZWeqh"}}, tFlaskStrong, 0,
 			[]string{"VALID: verified with key #1"}, ""},
-		{"flask expired", inspectOptions{Arg: tFlaskOld, Secrets: []string{"ThisIsSecret"}}, "", 1,
+		{"flask expired", inspectOptions{Arg: tFlaskOld, Keys: keyFlags{Secrets: []string{"ThisIsSecret"}}}, "", 1,
 			[]string{"EXPIRED  at 2020-10-14 12:26:40 UTC"}, ""},
-		{"flask, age check off", inspectOptions{Arg: tFlaskOld, Secrets: []string{"ThisIsSecret"}, MaxAgeSet: true}, "", 0,
+		{"flask, age check off", inspectOptions{Arg: tFlaskOld, Keys: keyFlags{Secrets: []string{"ThisIsSecret"}}, MaxAgeSet: true}, "", 0,
 			[]string{"max age  not checked"}, ""},
 		{"cookie header", inspectOptions{Arg: "Cookie: theme=dark; session=" + tFlaskStrong + "; x=1"}, "", 0,
 			[]string{`picked "session" from the 3 cookies`}, ""},
@@ -108,10 +108,10 @@ func TestRunInspectCookie(t *testing.T) {
 		{"truncated cookie, whole quads", inspectOptions{Arg: tLessonGorilla[:52]}, "", 2, nil, "not a gorilla cookie"},
 		{"bad format flag", inspectOptions{Arg: tFlaskStrong, Format: "jwt"}, "", 2, nil, "--format"},
 		{"bad block key", inspectOptions{Arg: tFlaskStrong, BlockKeys: []string{"short"}}, "", 2, nil, "16, 24 or 32 bytes, not 5"},
-		{"bad hex secret", inspectOptions{Arg: tFlaskStrong, Secrets: []string{"hex:zz"}}, "", 2, nil, "--secret"},
+		{"bad hex secret", inspectOptions{Arg: tFlaskStrong, Keys: keyFlags{Secrets: []string{"hex:zz"}}}, "", 2, nil, "--secret"},
 		{"negative max age", inspectOptions{Arg: tFlaskStrong, MaxAge: -time.Second}, "", 2, nil, "negative"},
 		{"url and cookie", inspectOptions{Arg: tFlaskStrong, URL: "http://127.0.0.1:1/"}, "", 2, nil, "not both"},
-		{"wordlist with secret", inspectOptions{Arg: tFlaskStrong, Wordlist: "x", Secrets: []string{"k"}}, "", 2, nil, "--wordlist"},
+		{"wordlist with secret", inspectOptions{Arg: tFlaskStrong, Wordlist: "x", Keys: keyFlags{Secrets: []string{"k"}}}, "", 2, nil, "--wordlist"},
 		{"missing wordlist", inspectOptions{Arg: tFlaskStrong, Wordlist: filepath.Join(t.TempDir(), "none")}, "", 2, nil, "--wordlist"},
 		{"bad now", inspectOptions{Arg: tFlaskStrong, Now: "yesterday"}, "", 2, nil, "--now"},
 	}
@@ -147,9 +147,9 @@ func TestRunInspectCookieJSON(t *testing.T) {
 			"format": "gorilla", "name": "session", "signature": "valid", "weak_key": "ThisIsSecret", "expired": false,
 			"issued_at": "2026-11-25T19:10:27Z", "encrypted": false, "compressed": false, "size": float64(232),
 			"values": map[string]any{"email": "kpatel@codingdojo.com", "name": "Jay"}, "session_id": nil, "attributes": nil, "error": nil}},
-		{"flask invalid", inspectOptions{Arg: tFlaskStrong, Secrets: []string{"x"}}, 1, map[string]any{
+		{"flask invalid", inspectOptions{Arg: tFlaskStrong, Keys: keyFlags{Secrets: []string{"x"}}}, 1, map[string]any{
 			"format": "flask", "signature": "invalid", "values": map[string]any{"name": "Zoë yBMWXa 漢字", "email": "SCrUZ@example.com"}}},
-		{"flask expired", inspectOptions{Arg: tFlaskOld, Secrets: []string{"ThisIsSecret"}}, 1, map[string]any{
+		{"flask expired", inspectOptions{Arg: tFlaskOld, Keys: keyFlags{Secrets: []string{"ThisIsSecret"}}}, 1, map[string]any{
 			"signature": "valid", "expired": true, "issued_at": "2020-09-13T12:26:40Z"}},
 		{"unchecked", inspectOptions{Arg: tStrongGorilla, Name: "formtest", NameSet: true}, 0, map[string]any{
 			"signature": "unchecked", "values": map[string]any{}}},
@@ -238,7 +238,7 @@ func TestRunInspectCookieURL(t *testing.T) {
 	empty := httptest.NewServer(http.NotFoundHandler())
 	defer empty.Close()
 
-	r := runInspect(t, &inspectOptions{URL: ts.URL, JSON: true, Secrets: []string{"iKüZWeqh"}}, "")
+	r := runInspect(t, &inspectOptions{URL: ts.URL, JSON: true, Keys: keyFlags{Secrets: []string{"iKüZWeqh"}}}, "")
 	var reports []map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &reports); err != nil {
 		t.Fatalf("--url --json did not print an array: %v\n%s", err, r.stdout)
@@ -302,11 +302,11 @@ func TestNewInspectCookieCmd(t *testing.T) {
 			}
 		}},
 		{"all flags", []string{"--secret", "a", "--secret", "hex:00", "--block-key", "k", "--name", "n", "--salt", "s", "--format", "flask",
-			"--max-age", "0", "--json", "--wordlist", "w", "--now", tNow, "-"}, map[string]string{"FORMTEST_SECRET": "env", "NO_COLOR": ""},
+			"--max-age", "0", "--json", "--wordlist", "w", "--now", tNow, "-"}, map[string]string{"FORMTEST_SECRET": "env", "NO_COLOR": "1"},
 			func(t *testing.T, o *inspectOptions) {
-				if !slices.Equal(o.Secrets, []string{"a", "hex:00"}) || !slices.Equal(o.BlockKeys, []string{"k"}) || o.Name != "n" || !o.NameSet ||
+				if !slices.Equal(o.Keys.Secrets, []string{"a", "hex:00"}) || !slices.Equal(o.BlockKeys, []string{"k"}) || o.Name != "n" || !o.NameSet ||
 					o.Salt != "s" || o.Format != "flask" || o.MaxAge != 0 || !o.MaxAgeSet || !o.JSON || o.Wordlist != "w" || o.Now != tNow ||
-					o.Arg != "-" || o.EnvSecret != "env" || !o.NoColor {
+					o.Arg != "-" || o.Keys.EnvSecret != "env" || !o.NoColor {
 					t.Errorf("opts = %+v", o)
 				}
 			}},

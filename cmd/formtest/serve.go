@@ -26,14 +26,12 @@ const minKeyBytes = 32
 
 // serveOptions holds what serve was asked to do.
 type serveOptions struct {
-	Addr       string
-	Stage      string
-	Secrets    []string // from --secret, in order; the first signs
-	SecretFile string   // --secret-file: one key a line
-	EnvSecret  string   // FORMTEST_SECRET, used when no flag gives a key
-	Quiet      bool
-	Encrypt    bool   // --encrypt: encrypt cookie sessions too
-	Store      string // --store: cookie, sqlite:PATH or redis://HOST:PORT/DB
+	Addr    string
+	Stage   string
+	Keys    keyFlags
+	Quiet   bool
+	Encrypt bool   // --encrypt: encrypt cookie sessions too
+	Store   string // --store: cookie, sqlite:PATH or redis://HOST:PORT/DB
 
 	Out    io.Writer
 	ErrOut io.Writer
@@ -80,7 +78,7 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out = cmd.OutOrStdout()
 			opts.ErrOut = cmd.ErrOrStderr()
-			opts.EnvSecret = os.Getenv("FORMTEST_SECRET")
+			opts.Keys.readEnv(os.Getenv)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -90,8 +88,7 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
 	f := cmd.Flags()
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:5000", "address to listen on; port 0 picks a free one")
 	f.StringVar(&opts.Stage, "stage", string(server.StageTemplate), "lesson stage: hardcoded, session, template or grow")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "session key (repeatable: the first signs, all verify)")
-	f.StringVar(&opts.SecretFile, "secret-file", "", "file of session keys, one a line (the first signs)")
+	opts.Keys.register(f, "session key (repeatable: the first signs, all verify)")
 	f.BoolVar(&opts.Quiet, "quiet", false, "do not log exchanges")
 	f.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt cookie sessions (AES-256, key derived from the secret)")
 	f.StringVar(&opts.Store, "store", "cookie", "where sessions live: cookie, sqlite:`PATH` or redis://HOST:PORT/DB")
@@ -109,7 +106,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		return usageErrorf("--addr %q: want host:port, such as 127.0.0.1:5000: %w", opts.Addr, err)
 	}
 	loopback := isLoopback(host)
-	keys, source, err := serveKeys(opts, loopback)
+	keys, source, err := serveKeys(opts.Keys, loopback)
 	if err != nil {
 		return err
 	}
@@ -221,42 +218,13 @@ func describeStore(st server.Storage, b sessionstore.Backend, spec string) strin
 	return "sessions live in the cookie, signed, not encrypted: anyone holding it can read the values"
 }
 
-// keySource says where serve's keys came from, for the start-up message.
-type keySource string
-
-const (
-	keyLesson keySource = "the lesson's key"
-	keyFlag   keySource = "--secret"
-	keyFile   keySource = "--secret-file"
-	keyEnv    keySource = "FORMTEST_SECRET"
-)
-
 // serveKeys returns the session keys: from --secret and --secret-file, else
 // FORMTEST_SECRET, else (on loopback only) the lesson's public key. Off
 // loopback every key must be at least minKeyBytes long and not well known.
-func serveKeys(opts *serveOptions, loopback bool) ([][]byte, keySource, error) {
-	var raw []string
-	source := keyFlag
-	raw = append(raw, opts.Secrets...)
-	if opts.SecretFile != "" {
-		b, err := os.ReadFile(opts.SecretFile)
-		if err != nil {
-			return nil, "", usageErrorf("--secret-file: %w", err)
-		}
-		for line := range strings.Lines(string(b)) {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-				raw = append(raw, line)
-			}
-		}
-		if len(opts.Secrets) == 0 {
-			source = keyFile
-		}
-		if len(raw) == 0 {
-			return nil, "", usageErrorf("--secret-file %s holds no key", opts.SecretFile)
-		}
-	}
-	if len(raw) == 0 && opts.EnvSecret != "" {
-		raw, source = []string{opts.EnvSecret}, keyEnv
+func serveKeys(flags keyFlags, loopback bool) ([][]byte, keySource, error) {
+	raw, source, err := flags.raw()
+	if err != nil {
+		return nil, "", err
 	}
 	if len(raw) == 0 {
 		if !loopback {

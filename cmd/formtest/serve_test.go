@@ -144,23 +144,23 @@ func TestServeKeys(t *testing.T) {
 	}{
 		{"loopback default is the lesson key", serveOptions{}, true, []string{"ThisIsSecret"}, ""},
 		{"off loopback needs a key", serveOptions{}, false, nil, "refusing to serve off loopback"},
-		{"off loopback short key", serveOptions{Secrets: []string{"short"}}, false, nil, "at least 32 bytes"},
-		{"off loopback lesson key", serveOptions{Secrets: []string{"ThisIsSecret"}}, false, nil, "32 bytes"},
-		{"off loopback long key", serveOptions{Secrets: []string{long}}, false, []string{long}, ""},
-		{"flags in order", serveOptions{Secrets: []string{"new", "old"}}, true, []string{"new", "old"}, ""},
-		{"env when no flag", serveOptions{EnvSecret: "from-env"}, true, []string{"from-env"}, ""},
-		{"flag beats env", serveOptions{Secrets: []string{"flag"}, EnvSecret: "env"}, true, []string{"flag"}, ""},
-		{"hex key", serveOptions{Secrets: []string{"hex:6869"}}, true, []string{"hi"}, ""},
-		{"base64 key", serveOptions{Secrets: []string{"base64:aGk="}}, true, []string{"hi"}, ""},
-		{"bad hex", serveOptions{Secrets: []string{"hex:zz"}}, true, nil, "hex key"},
-		{"empty key", serveOptions{Secrets: []string{""}}, true, nil, "empty key"},
-		{"key file", serveOptions{SecretFile: keyFile}, true, []string{strings.Repeat("\xab", 32), "old-key"}, ""},
-		{"key file off loopback with a short key", serveOptions{SecretFile: keyFile}, false, nil, "key 2 from --secret-file is 7 bytes"},
-		{"missing key file", serveOptions{SecretFile: filepath.Join(dir, "nope")}, true, nil, "--secret-file"},
+		{"off loopback short key", serveOptions{Keys: keyFlags{Secrets: []string{"short"}}}, false, nil, "at least 32 bytes"},
+		{"off loopback lesson key", serveOptions{Keys: keyFlags{Secrets: []string{"ThisIsSecret"}}}, false, nil, "32 bytes"},
+		{"off loopback long key", serveOptions{Keys: keyFlags{Secrets: []string{long}}}, false, []string{long}, ""},
+		{"flags in order", serveOptions{Keys: keyFlags{Secrets: []string{"new", "old"}}}, true, []string{"new", "old"}, ""},
+		{"env when no flag", serveOptions{Keys: keyFlags{EnvSecret: "from-env"}}, true, []string{"from-env"}, ""},
+		{"flag beats env", serveOptions{Keys: keyFlags{Secrets: []string{"flag"}, EnvSecret: "env"}}, true, []string{"flag"}, ""},
+		{"hex key", serveOptions{Keys: keyFlags{Secrets: []string{"hex:6869"}}}, true, []string{"hi"}, ""},
+		{"base64 key", serveOptions{Keys: keyFlags{Secrets: []string{"base64:aGk="}}}, true, []string{"hi"}, ""},
+		{"bad hex", serveOptions{Keys: keyFlags{Secrets: []string{"hex:zz"}}}, true, nil, "hex key"},
+		{"empty key", serveOptions{Keys: keyFlags{Secrets: []string{""}}}, true, nil, "empty key"},
+		{"key file", serveOptions{Keys: keyFlags{SecretFile: keyFile}}, true, []string{strings.Repeat("\xab", 32), "old-key"}, ""},
+		{"key file off loopback with a short key", serveOptions{Keys: keyFlags{SecretFile: keyFile}}, false, nil, "key 2 from --secret-file is 7 bytes"},
+		{"missing key file", serveOptions{Keys: keyFlags{SecretFile: filepath.Join(dir, "nope")}}, true, nil, "--secret-file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			keys, _, err := serveKeys(&tt.opts, tt.loopback)
+			keys, _, err := serveKeys(tt.opts.Keys, tt.loopback)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("serveKeys error = %v, want %q", err, tt.wantErr)
@@ -209,7 +209,7 @@ func TestRunServeErrors(t *testing.T) {
 	}{
 		{"address in use", serveOptions{Addr: busy.Addr().String(), Stage: "template"}, exitFail, "the address is in use"},
 		{"no port", serveOptions{Addr: "127.0.0.1", Stage: "template"}, exitUsage, "want host:port"},
-		{"bad host", serveOptions{Addr: "256.1.1.1:0", Stage: "template", Secrets: []string{strings.Repeat("k", 32)}}, exitUsage, "cannot listen on 256.1.1.1:0"},
+		{"bad host", serveOptions{Addr: "256.1.1.1:0", Stage: "template", Keys: keyFlags{Secrets: []string{strings.Repeat("k", 32)}}}, exitUsage, "cannot listen on 256.1.1.1:0"},
 		{"bad stage", serveOptions{Addr: "127.0.0.1:0", Stage: "later"}, exitUsage, `unknown stage "later"`},
 		{"public address without a key", serveOptions{Addr: "0.0.0.0:0", Stage: "template"}, exitUsage, "openssl rand -hex 32"},
 		{"unknown store", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "postgres://db"}, exitUsage, `"postgres://db" is not a session database: want sqlite:PATH or redis://HOST:PORT/DB`},
@@ -249,11 +249,11 @@ func TestNewServeCmdFlags(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.Addr != "127.0.0.1:0" || got.Stage != "hardcoded" || !got.Quiet || got.EnvSecret != "env-key" {
+	if got.Addr != "127.0.0.1:0" || got.Stage != "hardcoded" || !got.Quiet || got.Keys.EnvSecret != "env-key" {
 		t.Errorf("opts = %+v", got)
 	}
-	if strings.Join(got.Secrets, "|") != "a|b,c" {
-		t.Errorf("secrets = %q, want [a b,c] (a comma belongs to the key)", got.Secrets)
+	if strings.Join(got.Keys.Secrets, "|") != "a|b,c" {
+		t.Errorf("secrets = %q, want [a b,c] (a comma belongs to the key)", got.Keys.Secrets)
 	}
 
 	cmd = newServeCmd(func(o *serveOptions) error { got = o; return nil })
@@ -349,7 +349,7 @@ func TestRunServeEncrypt(t *testing.T) {
 		t.Errorf("inspect-cookie without the key read an encrypted cookie:\n%s", out.String())
 	}
 	out.Reset()
-	err = runInspectCookie(t.Context(), &inspectOptions{Arg: value, Secrets: []string{server.LessonKey}, Encrypted: true, Name: "session", Format: "auto", Salt: "cookie-session", Out: &out, ErrOut: io.Discard})
+	err = runInspectCookie(t.Context(), &inspectOptions{Arg: value, Keys: keyFlags{Secrets: []string{server.LessonKey}}, Encrypted: true, Name: "session", Format: "auto", Salt: "cookie-session", Out: &out, ErrOut: io.Discard})
 	if err != nil || !strings.Contains(out.String(), "ada@example.com") {
 		t.Errorf("inspect-cookie --encrypted = %v:\n%s", err, out.String())
 	}

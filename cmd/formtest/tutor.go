@@ -32,14 +32,11 @@ type tutorOptions struct {
 	// sqlite:PATH or redis://HOST:PORT/DB; "" means an SQLite file next to
 	// the progress file.
 	Store string
-	// Secrets, SecretFile and EnvSecret give the server's keys, as for
-	// serve; none means the lesson's public key, which lets the secret-key
-	// stage forge a session.
-	Secrets    []string
-	SecretFile string
-	EnvSecret  string
+	// Keys give the server's keys, as for serve; none means the lesson's
+	// public key, which lets the secret-key stage forge a session.
+	Keys keyFlags
 
-	// NoColor is set when NO_COLOR is set to anything but "".
+	// NoColor is set when the user asked for no colour (see noColor).
 	NoColor bool
 	// StatePath is the progress file; "" means progress is not saved.
 	StatePath string
@@ -86,14 +83,14 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
   formtest tutor --addr 127.0.0.1:5000 --reset
   formtest tutor --store redis://127.0.0.1:6379/0
   formtest tutor --secret "hex:$(openssl rand -hex 32)"   # F's forged cookie is refused`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.In = cmd.InOrStdin()
 			opts.Out = cmd.OutOrStdout()
 			opts.ErrOut = cmd.ErrOrStderr()
 			opts.IsTTY = fileIsTerminal(opts.Out)
-			opts.NoColor = os.Getenv("NO_COLOR") != ""
-			opts.EnvSecret = os.Getenv("FORMTEST_SECRET")
+			opts.NoColor = noColor(os.Getenv)
+			opts.Keys.readEnv(os.Getenv)
 			opts.StatePath = statePath(os.Getenv, runtime.GOOS)
 			if runF != nil {
 				return runF(opts)
@@ -107,8 +104,7 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
 	f.StringVar(&opts.Email, "email", "ada@example.com", "email the demo form posts")
 	f.BoolVar(&opts.Plain, "plain", false, "print the tutorial as a plain transcript (automatic when stdout is not a terminal)")
 	f.BoolVar(&opts.Reset, "reset", false, "forget saved progress and start at stage 1")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "session key (repeatable: the first signs, all verify); default $FORMTEST_SECRET, else the lesson's public key")
-	f.StringVar(&opts.SecretFile, "secret-file", "", "file of session keys, one a line (the first signs)")
+	opts.Keys.register(f, "session key (repeatable: the first signs, all verify); default $FORMTEST_SECRET, else the lesson's public key")
 	f.StringVar(&opts.Store, "store", "", "session database for server-side sessions: sqlite:`PATH`, redis://HOST:PORT/DB, or cookie for none (default: sessions.db next to the saved progress)")
 	return cmd
 }
@@ -196,7 +192,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if !isLoopback(host) {
 		return usageErrorf("--addr %q: the tutor is a lesson for this machine, so it listens on loopback only (127.0.0.1, ::1 or localhost)", opts.Addr)
 	}
-	keys, _, err := serveKeys(&serveOptions{Secrets: opts.Secrets, SecretFile: opts.SecretFile, EnvSecret: opts.EnvSecret}, true)
+	keys, _, err := serveKeys(opts.Keys, true)
 	if err != nil {
 		return err
 	}
