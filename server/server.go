@@ -52,6 +52,10 @@ type Config struct {
 	// Backend is the session database for StorageServer; nil means the
 	// server can keep sessions only in cookies. The Server does not close it.
 	Backend sessionstore.Backend
+	// Classroom turns on classroom mode (see classroom.go): a request
+	// budget per client address, a bounded client table and each
+	// student's own session at GET /me. Nil, the default, leaves it off.
+	Classroom *Classroom
 }
 
 // Server is the form_test app. Its zero value is not usable; call New.
@@ -69,6 +73,7 @@ type Server struct {
 	log       *slog.Logger
 	buffers   sync.Pool // of *bytes.Buffer, reused by renderStatus
 	headers   pageHeaders
+	class     *classroom // nil outside classroom mode
 }
 
 // New returns a Server configured by cfg.
@@ -128,6 +133,14 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: %w", err)
 		}
 		s.blockKeys = append(s.blockKeys, b)
+	}
+	if cfg.Classroom != nil {
+		if s.class, err = newClassroom(*cfg.Classroom); err != nil {
+			return nil, err
+		}
+		if err := s.classroomPages(pages); err != nil {
+			return nil, err
+		}
 	}
 	s.headers = newPageHeaders()
 	s.stage.Store(st)
@@ -200,15 +213,17 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 }
 
 // routes builds the handler: the lesson's routes, behind cross-origin
-// protection, behind the observer so that refused requests are seen too.
+// protection, behind the observer so that refused requests are seen too,
+// behind classroom mode's budget, so that a flood is refused before it costs.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("POST /users", s.createUser)
 	mux.HandleFunc("GET /show", s.showUser)
 	mux.HandleFunc("POST /logout", s.logout)
+	s.classroomRoutes(mux)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	return s.observe(cop.Handler(mux))
+	return s.budget(s.observe(cop.Handler(mux)))
 }
