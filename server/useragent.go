@@ -14,12 +14,8 @@ import "strings"
 // Safari; the iOS browsers, all Safari underneath, carry their own token
 // (CriOS, FxiOS, EdgiOS, OPiOS).
 func BrowserFamily(ua string) string {
-	for _, f := range browserTokens() {
-		for _, tok := range f.tokens {
-			if strings.Contains(ua, tok) {
-				return f.name
-			}
-		}
+	if f := knownFamily(ua); f != "" {
+		return f
 	}
 	name, _, _ := strings.Cut(strings.TrimSpace(ua), "/")
 	name, _, _ = strings.Cut(name, " ")
@@ -39,28 +35,44 @@ func BrowserFamily(ua string) string {
 	return name
 }
 
-// browserFamily is a family and the User-Agent tokens that identify it.
-type browserFamily struct {
-	name   string
-	tokens []string
-}
-
-// browserTokens returns the families BrowserFamily knows, in the order it
-// tries them.
-func browserTokens() []browserFamily {
-	return []browserFamily{
-		{"curl", []string{"curl/"}},
-		{"Wget", []string{"Wget/"}},
-		{"HTTPie", []string{"HTTPie/"}},
-		{"Python", []string{"python-requests/", "python-urllib", "Python-urllib/", "python-httpx/", "aiohttp/"}},
-		{"Go", []string{"Go-http-client/"}},
-		{"Postman", []string{"PostmanRuntime/"}},
-		{"Edge", []string{"Edg/", "EdgA/", "EdgiOS/", "Edge/"}},
-		{"Opera", []string{"OPR/", "OPiOS/", "Opera"}},
-		{"Samsung Internet", []string{"SamsungBrowser/"}},
-		{"Firefox", []string{"Firefox/", "FxiOS/"}},
-		{"Headless Chrome", []string{"HeadlessChrome/"}},
-		{"Chrome", []string{"CriOS/", "Chrome/", "Chromium/"}},
-		{"Safari", []string{"Safari/"}},
+// knownFamily returns the family of a User-Agent that carries a token
+// BrowserFamily knows, trying them in order, or "".
+func knownFamily(ua string) string {
+	has := func(tokens ...string) bool {
+		for _, t := range tokens {
+			if strings.Contains(ua, t) {
+				return true
+			}
+		}
+		return false
 	}
+	switch {
+	case strings.HasPrefix(ua, "curl/"):
+		return "curl"
+	case strings.HasPrefix(ua, "Wget/"):
+		return "Wget"
+	case strings.HasPrefix(ua, "HTTPie/"):
+		return "HTTPie"
+	case has("python-requests/", "Python-urllib/", "python-httpx/", "aiohttp/"):
+		return "Python"
+	case strings.HasPrefix(ua, "Go-http-client/"):
+		return "Go"
+	case strings.HasPrefix(ua, "PostmanRuntime/"):
+		return "Postman"
+	case has("Edg/", "EdgA/", "EdgiOS/", "Edge/"):
+		return "Edge"
+	case has("OPR/", "OPiOS/", "Opera"):
+		return "Opera"
+	case has("SamsungBrowser/"):
+		return "Samsung Internet"
+	case has("Firefox/", "FxiOS/"):
+		return "Firefox"
+	case has("HeadlessChrome/"):
+		return "Headless Chrome"
+	case has("CriOS/", "Chrome/", "Chromium/"):
+		return "Chrome"
+	case has("Safari/"):
+		return "Safari"
+	}
+	return ""
 }
