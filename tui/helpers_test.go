@@ -9,48 +9,69 @@ import (
 	"time"
 
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/sessionstore"
 )
 
-// testServer starts the form server on a loopback port for the test and
-// returns it with a Runner pointed at it. The server has no session
-// database.
-func testServer(t *testing.T, stage server.Stage) (*server.Server, *Runner) {
+// testEngine starts the form server on a loopback port for the test and
+// returns an engine over it, resuming progress p, with the server. With db the server has a session database,
+// an SQLite file in a temporary directory.
+func testEngine(t *testing.T, p engine.Progress, db bool) (*engine.Engine, *server.Server) {
 	t.Helper()
-	return startTestServer(t, server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: stage})
-}
-
-// testServerDB is testServer with a session database: an SQLite file in a
-// temporary directory.
-func testServerDB(t *testing.T, stage server.Stage) (*server.Server, *Runner) {
-	t.Helper()
-	b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
-	if err != nil {
-		t.Fatal(err)
+	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
+	if db {
+		b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		cfg.Backend = b
 	}
-	t.Cleanup(func() { b.Close() })
-	return startTestServer(t, server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: stage, Storage: server.StorageSigned, Backend: b})
-}
-
-func startTestServer(t *testing.T, cfg server.Config) (*server.Server, *Runner) {
-	t.Helper()
 	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url := handlerServer(t, srv.HTTPServer("").Handler)
+	e, err := engine.New(engine.Options{Lessons: testLessons(t), Server: srv, URL: url, Progress: p})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := srv.HTTPServer("")
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	r, err := NewRunner("http://"+ln.Addr().String(), srv.DecodeOptions())
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(e.Close)
+	return e, srv
+}
+
+// setCookieSize is the size, name and value, of the first session cookie
+// t set; 0 when it set none.
+func setCookieSize(t *engine.Trip) int {
+	for _, c := range t.Cookies {
+		if !c.Sent && !c.Deleted {
+			return c.Size()
+		}
 	}
-	return srv, r
+	return 0
+}
+
+// storedSize is the size of the last database row t's cookies point to.
+func storedSize(t *engine.Trip) int {
+	n := 0
+	for _, c := range t.Cookies {
+		if c.Stored != nil {
+			n = len(c.Stored.Row.Data)
+		}
+	}
+	return n
+}
+
+// observed reports whether every hop of t that was answered has the
+// server's record.
+func observed(t *engine.Trip) bool {
+	for _, h := range t.Hops {
+		if h.Status != 0 && h.Record == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // handlerServer serves h on a loopback port and returns its URL.

@@ -27,6 +27,10 @@ type KeyMap struct {
 	Bottom   key.Binding
 	Help     key.Binding
 	Quit     key.Binding
+	// ForceQuit quits from any mode, the form's included.
+	ForceQuit key.Binding
+	// FocusBack moves the focus to the pane before.
+	FocusBack key.Binding
 
 	// Back closes the stage list or the form; Accept confirms them.
 	Back   key.Binding
@@ -43,7 +47,8 @@ func DefaultKeyMap() KeyMap {
 		Next:      key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "next")),
 		Prev:      key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "prev")),
 		Form:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "form")),
-		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "pane")),
+		Focus:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pane")),
+		FocusBack: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "pane before")),
 		View:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "text/Flask/Go")),
 		Whole:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "whole values")),
 		Clear:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear jar")),
@@ -58,7 +63,8 @@ func DefaultKeyMap() KeyMap {
 		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "top")),
 		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "bottom")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
-		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Accept:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
@@ -75,17 +81,16 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.Next, k.Prev, k.List, k.Storage, k.Help, k.Quit},
-		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus},
+		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus, k.FocusBack},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 	}
 }
 
-// storageKeys is the help of a stage about where sessions are kept: its
-// help line offers t, F and S in place of p, tab, f and l (? lists them).
-type storageKeys struct{ KeyMap }
-
-func (k storageKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Run, k.Next, withHelp(k.Tamper, "tamper"), withHelp(k.Forge, "forge"), k.Storage, k.Help, k.Quit}
+// stageKeys are the keys of the stages about where sessions are kept,
+// which their lessons ask the learner to press: the second help line of
+// those stages.
+func (k KeyMap) stageKeys() []key.Binding {
+	return []key.Binding{withHelp(k.Clear, "clear jar"), withHelp(k.Tamper, "tamper"), withHelp(k.Forge, "forge"), k.Storage}
 }
 
 // listKeys is the help shown while the stage list is open.

@@ -13,30 +13,48 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 )
 
-// newTestModel returns a Model on a test server, with fixed dark styles
-// and no traffic channel unless traffic is set.
-func newTestModel(t *testing.T, progress Progress, traffic <-chan server.Exchange) (*Model, *server.Server, *Runner) {
+// newTestModel returns a Model on a test server without a session
+// database, with fixed dark styles, and the engine's tutor client.
+func newTestModel(t *testing.T, progress engine.Progress) (*Model, *server.Server, *engine.Client) {
 	t.Helper()
-	srv, r := testServer(t, server.StageHardcoded)
+	e, srv := testEngine(t, progress, false)
+	return newModelOn(t, e), srv, e.Tutor()
+}
+
+// newModelOn returns a Model on e with fixed dark styles.
+func newModelOn(t *testing.T, e *engine.Engine) *Model {
+	t.Helper()
 	st := DefaultStyles(true)
-	var saved []Progress
+	var saved []engine.Progress
 	m, err := New(Options{
-		Lessons:      testLessons(t),
-		Server:       srv,
-		Runner:       r,
-		Form:         Form{Name: "Ada", Email: "ada@example.com"},
-		Progress:     progress,
+		Engine:       e,
+		Form:         engine.Form{Name: "Ada", Email: "ada@example.com"},
 		Styles:       &st,
-		Traffic:      traffic,
-		SaveProgress: func(p Progress) error { saved = append(saved, p); return nil },
+		SaveProgress: func(p engine.Progress) error { saved = append(saved, p); return nil },
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return m, srv, r
+	return m
+}
+
+// feed hands m the observations its watcher got, until it has had n of
+// them or a few seconds have passed.
+func feed(t *testing.T, m *Model, n int) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for range n {
+		select {
+		case o := <-m.watch.C:
+			m.Update(observationMsg{o})
+		case <-deadline:
+			t.Fatalf("observations: fewer than %d came", n)
+		}
+	}
 }
 
 // send delivers msg to m and carries out the commands it returns that
@@ -58,7 +76,7 @@ func do(t *testing.T, m *Model, cmd tea.Cmd) {
 		for _, c := range msg {
 			do(t, m, c)
 		}
-	case exchangeMsg, renderMsg, savedMsg, trafficMsg:
+	case runMsg, renderMsg, savedMsg:
 		send(t, m, msg)
 	}
 }
@@ -104,24 +122,30 @@ func keyMsg(k string) tea.KeyPressMsg {
 func screen(m *Model) string { return ansi.Strip(m.View().Content) }
 
 func TestModelWalksTheLesson(t *testing.T) {
-	m, srv, r := newTestModel(t, Progress{}, nil)
+	m, srv, r := newTestModel(t, engine.Progress{})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if !strings.Contains(screen(m), "Stage 1 of 7: A page that cannot remember") {
+	// The live URL stands at the top, where the lessons say it is.
+	if s := screen(m); !strings.Contains(s, "Stage 1 of 7: A page that cannot") || !strings.HasPrefix(s, m.eng.URL()+" · ") {
 		t.Fatalf("first screen:\n%s", screen(m))
 	}
 	press(t, m, "enter")
-	if m.shown == nil || len(m.shown.Hops) != 1 || m.shown.Hops[0].Status != 200 {
-		t.Fatalf("stage 1 run = %+v", m.shown)
+	// Stage 1 posts the form, which the server reads and forgets, then asks
+	// for the page.
+	if sh := m.exchange.trip; sh == nil || len(sh.Hops) != 3 || sh.Hops[0].Method != "POST" || sh.Hops[0].Status != 302 || sh.Last().Path() != "/show" || sh.Last().Status != 200 {
+		t.Fatalf("stage 1 run = %+v", sh)
 	}
-	if !m.progress.IsDone("hardcoded") || m.focus != paneExchange {
-		t.Errorf("after the run: progress %+v, focus %d", m.progress, m.focus)
+	if !m.Progress().IsDone("hardcoded") || m.focus != paneExchange {
+		t.Errorf("after the run: progress %+v, focus %d", m.Progress(), m.focus)
 	}
-	if s := screen(m); !strings.Contains(s, "GET /show HTTP/1.1") || !strings.Contains(s, "No session cookie") {
+	if s := screen(m); !strings.Contains(s, "POST /users HTTP/1.1") || !strings.Contains(s, "No cookie went either way") {
 		t.Errorf("stage 1 screen:\n%s", s)
+	}
+	if s := sessionScreen(t, m); !strings.Contains(s, "No session cookie") || strings.Contains(s, "the whole session travels") {
+		t.Errorf("stage 1 session pane:\n%s", s)
 	}
 
 	press(t, m, "n")
-	if srv.Stage() != server.StageSession || m.Stage() != 1 || m.shown != nil {
+	if srv.Stage() != server.StageSession || m.Stage() != 1 || m.exchange.trip != nil {
 		t.Fatalf("after n: server stage %q, lesson %d", srv.Stage(), m.Stage())
 	}
 	press(t, m, "enter")
@@ -137,25 +161,25 @@ func TestModelWalksTheLesson(t *testing.T) {
 	}
 	press(t, m, "right", "right", "right")
 	// Stage 6 keeps sessions in a database, and this server has none.
-	if m.Stage() != 5 || srv.Storage() != server.StorageSigned || !strings.Contains(m.status, "started without one") {
-		t.Errorf("stage 6 without a database: lesson %d, storage %q, status %q", m.Stage(), srv.Storage(), m.status)
+	if m.Stage() != 5 || srv.Storage() != server.StorageSigned || !strings.Contains(m.status.text, "started without one") {
+		t.Errorf("stage 6 without a database: lesson %d, storage %q, status %q", m.Stage(), srv.Storage(), m.status.text)
 	}
 	press(t, m, "right")
 	if srv.Stage() != server.StageGrow || srv.Storage() != server.StorageSigned {
 		t.Errorf("stage 7: server in %q, %q", srv.Stage(), srv.Storage())
 	}
 	press(t, m, "right")
-	if m.Stage() != 6 || !strings.Contains(m.status, "last stage") {
-		t.Errorf("n past the end: lesson %d, status %q", m.Stage(), m.status)
+	if m.Stage() != 6 || !strings.Contains(m.status.text, "last stage") {
+		t.Errorf("n past the end: lesson %d, status %q", m.Stage(), m.status.text)
 	}
 	press(t, m, "p", "left", "left", "left", "left", "left", "left")
-	if srv.Stage() != server.StageHardcoded || m.Stage() != 0 || !strings.Contains(m.status, "first stage") {
-		t.Errorf("p to the start: server %q, lesson %d, status %q", srv.Stage(), m.Stage(), m.status)
+	if srv.Stage() != server.StageHardcoded || m.Stage() != 0 || !strings.Contains(m.status.text, "first stage") {
+		t.Errorf("p to the start: server %q, lesson %d, status %q", srv.Stage(), m.Stage(), m.status.text)
 	}
 	// Going back shows the stage's last run again.
 	press(t, m, "n")
-	if m.shown == nil || len(m.shown.Hops) != 2 {
-		t.Errorf("stage 2's last run is not shown on return: %+v", m.shown)
+	if m.exchange.trip == nil || len(m.exchange.trip.Hops) != 2 {
+		t.Errorf("stage 2's last run is not shown on return: %+v", m.exchange.trip)
 	}
 
 	// The stage list marks done stages and jumps.
@@ -182,7 +206,7 @@ func TestModelWalksTheLesson(t *testing.T) {
 		t.Errorf("c left %d cookies", len(r.Cookies()))
 	}
 	press(t, m, "enter")
-	if c := m.shown.Cookies; len(c) != 2 || c[0].Sent {
+	if c := m.exchange.trip.Cookies; len(c) != 2 || c[0].Sent {
 		t.Errorf("after c the run sent a cookie first: %+v", c)
 	}
 	if m.Progress().Current != "template" || len(m.Progress().Done) != 3 {
@@ -191,7 +215,7 @@ func TestModelWalksTheLesson(t *testing.T) {
 }
 
 func TestModelForm(t *testing.T) {
-	m, _, _ := newTestModel(t, Progress{Current: "session"}, nil)
+	m, _, _ := newTestModel(t, engine.Progress{Current: "session"})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "f")
 	if m.mode != modeForm || !strings.Contains(screen(m), "name:  Ada") {
@@ -203,7 +227,7 @@ func TestModelForm(t *testing.T) {
 		press(t, m, "backspace")
 	}
 	press(t, m, "b", "@", "x", ".", "o", "r", "g", "enter")
-	if got := m.Form(); got != (Form{Name: "BobtFSq", Email: "b@x.org"}) {
+	if got := m.Form(); got != (engine.Form{Name: "BobtFSq", Email: "b@x.org"}) {
 		t.Errorf("form = %+v, want BobtFSq <b@x.org> (t, F, S and q type, they do nothing else)", got)
 	}
 	press(t, m, "enter")
@@ -217,36 +241,29 @@ func TestModelForm(t *testing.T) {
 }
 
 func TestModelResumes(t *testing.T) {
-	m, srv, _ := newTestModel(t, Progress{Current: "template", Done: []string{"hardcoded"}}, nil)
-	if m.Stage() != 2 || srv.Stage() != server.StageTemplate || !strings.Contains(m.status, "resuming at stage 3") {
-		t.Errorf("resume: lesson %d, server %q, status %q", m.Stage(), srv.Stage(), m.status)
+	m, srv, _ := newTestModel(t, engine.Progress{Current: "template", Done: []string{"hardcoded"}})
+	if m.Stage() != 2 || srv.Stage() != server.StageTemplate || !strings.Contains(m.status.text, "resuming at stage 3") {
+		t.Errorf("resume: lesson %d, server %q, status %q", m.Stage(), srv.Stage(), m.status.text)
 	}
-	m, srv, _ = newTestModel(t, Progress{Current: "no-such-stage"}, nil)
+	m, srv, _ = newTestModel(t, engine.Progress{Current: "no-such-stage"})
 	if m.Stage() != 0 || srv.Stage() != server.StageHardcoded {
 		t.Errorf("unknown saved stage: lesson %d, server %q", m.Stage(), srv.Stage())
 	}
 }
 
 func TestModelTraffic(t *testing.T) {
-	traffic := make(chan server.Exchange, 4)
-	m, srv, r := newTestModel(t, Progress{Current: "session"}, traffic)
+	m, srv, _ := newTestModel(t, engine.Progress{Current: "session"})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	sub := srv.Subscribe(8)
-	defer sub.Close()
-	// A request from "a browser": the runner with another User-Agent is
-	// close enough; the server sees and publishes it.
-	if _, err := r.Run(t.Context(), "POST", "/users", Form{Name: "Eve", Email: "eve@example.com"}); err != nil {
+	// A request from a browser: a client outside the engine, which the
+	// server sees and the engine tags as from outside.
+	browser, err := engine.NewClient("browser", "curl/8.5.0", m.eng.URL())
+	if err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		select {
-		case e := <-sub.C:
-			e.RequestHeader.Set("User-Agent", "curl/8.5.0")
-			m.Update(trafficMsg{e})
-		case <-time.After(5 * time.Second):
-			t.Fatal("no traffic")
-		}
+	if _, err := browser.Do(t.Context(), "POST", "/users", engine.Form{Name: "Eve", Email: "eve@example.com"}, time.Now()); err != nil {
+		t.Fatal(err)
 	}
+	feed(t, m, 2)
 	if s := screen(m); !strings.Contains(s, "· 2 · latest #2 GET /show → 200") {
 		t.Errorf("traffic list does not follow the newest:\n%s", s)
 	}
@@ -258,8 +275,8 @@ func TestModelTraffic(t *testing.T) {
 		t.Errorf("traffic list:\n%s", s)
 	}
 	press(t, m, "up", "enter")
-	if m.shown == nil || m.shown.Title != "traffic #1" || m.shown.Source != "curl" {
-		t.Fatalf("opened %+v", m.shown)
+	if sh := m.exchange.trip; sh == nil || sh.Title != "traffic #1" || sh.Label != "curl" || sh.Own() {
+		t.Fatalf("opened %+v", sh)
 	}
 	if s := screen(m); !strings.Contains(s, "traffic #1 from curl") || !strings.Contains(s, `name = "Eve"`) {
 		t.Errorf("opened traffic:\n%s", s)
@@ -268,17 +285,24 @@ func TestModelTraffic(t *testing.T) {
 	if m.focus != paneLesson {
 		t.Errorf("shift+tab from exchange: focus %d, want the lesson pane", m.focus)
 	}
+	// The tutor's own run is in the list too, tagged with its client.
+	press(t, m, "enter")
+	feed(t, m, 2)
+	if s := m.traffic.entries[len(m.traffic.entries)-1].line; !strings.Contains(s, "GET /show → 200 success · tutor") {
+		t.Errorf("the tutor's request in the list: %q", s)
+	}
 	// The list is capped.
 	for i := range maxTraffic + 5 {
-		m.Update(trafficMsg{server.Exchange{Seq: uint64(100 + i), Method: "GET", Target: "/", Status: 200}})
+		m.Update(observationMsg{engine.Observation{Exchange: server.Exchange{Seq: uint64(100 + i), Method: "GET", Target: "/", Status: 200}}})
 	}
-	if len(m.trafficLog) != maxTraffic {
-		t.Errorf("traffic list holds %d, want %d", len(m.trafficLog), maxTraffic)
+	if len(m.traffic.entries) != maxTraffic {
+		t.Errorf("traffic list holds %d, want %d", len(m.traffic.entries), maxTraffic)
 	}
+	_ = srv
 }
 
 func TestModelFitsTheTerminal(t *testing.T) {
-	m, _, _ := newTestModel(t, Progress{Current: "session"}, nil)
+	m, _, _ := newTestModel(t, engine.Progress{Current: "session"})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "enter")
 	check := func(name string) {
@@ -316,12 +340,12 @@ func TestModelFitsTheTerminal(t *testing.T) {
 
 func TestModelQuits(t *testing.T) {
 	for _, k := range []string{"q", "ctrl+c"} {
-		m, _, _ := newTestModel(t, Progress{}, nil)
+		m, _, _ := newTestModel(t, engine.Progress{})
 		if _, cmd := m.Update(keyMsg(k)); cmd == nil || cmd() != tea.Quit() {
 			t.Errorf("%s does not quit", k)
 		}
 	}
-	m, _, _ := newTestModel(t, Progress{}, nil)
+	m, _, _ := newTestModel(t, engine.Progress{})
 	press(t, m, "f")
 	if _, cmd := m.Update(keyMsg("ctrl+c")); cmd == nil || cmd() != tea.Quit() {
 		t.Error("ctrl+c does not quit from the form")
@@ -329,22 +353,28 @@ func TestModelQuits(t *testing.T) {
 }
 
 func TestNewRejectsBadLessons(t *testing.T) {
-	srv, r := testServer(t, server.StageHardcoded)
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ls := testLessons(t)
 	ls[1].Stage = "nope"
-	if _, err := New(Options{Lessons: ls, Server: srv, Runner: r}); err == nil || !strings.Contains(err.Error(), "2-session.md") {
-		t.Errorf("New with a bad stage: %v", err)
+	if _, err := engine.New(engine.Options{Lessons: ls, Server: srv, URL: "http://127.0.0.1:1"}); err == nil || !strings.Contains(err.Error(), "2-session.md") {
+		t.Errorf("engine.New with a bad stage: %v", err)
 	}
-	if _, err := New(Options{Server: srv, Runner: r}); err == nil {
-		t.Error("New without lessons succeeded")
+	if _, err := engine.New(engine.Options{Server: srv, URL: "http://127.0.0.1:1"}); err == nil {
+		t.Error("engine.New without lessons succeeded")
+	}
+	if _, err := New(Options{}); err == nil {
+		t.Error("New without an engine succeeded")
 	}
 }
 
 func TestSaverKeepsTheNewest(t *testing.T) {
 	var got []string
-	s := newSaver(func(p Progress) error { got = append(got, p.Current); return nil })
-	older := s.cmd(Progress{Current: "hardcoded"})
-	newer := s.cmd(Progress{Current: "session"})
+	s := newSaver(func(p engine.Progress) error { got = append(got, p.Current); return nil })
+	older := s.cmd(engine.Progress{Current: "hardcoded"})
+	newer := s.cmd(engine.Progress{Current: "session"})
 	newer()
 	if msg := older(); msg != nil {
 		t.Errorf("an older save ran after a newer one: %v", msg)
@@ -396,7 +426,7 @@ func TestGoldenViews(t *testing.T) {
 		name := func(s string) string { return s }
 		t.Run(strings.ReplaceAll(strings.Trim(strings.Join(strings.Fields(strings.Repeat("x ", 0)), ""), " "), "", "")+
 			name(map[int]string{80: "80x24", 60: "60x20"}[size[0]]), func(t *testing.T) {
-			m, _, _ := newTestModel(t, Progress{}, nil)
+			m, _, _ := newTestModel(t, engine.Progress{})
 			send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			t.Run("start", func(t *testing.T) { golden.RequireEqual(t, goldenView(t, m, colorprofile.NoTTY)) })
 			press(t, m, "n", "enter")
@@ -408,7 +438,7 @@ func TestGoldenViews(t *testing.T) {
 		})
 	}
 	// One view in colour, to pin the styles.
-	m, _, _ := newTestModel(t, Progress{}, nil)
+	m, _, _ := newTestModel(t, engine.Progress{})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "n", "enter")
 	golden.RequireEqualEscape(t, goldenView(t, m, colorprofile.ANSI256), true)
@@ -421,17 +451,17 @@ func BenchmarkFirstFrame(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := NewRunner("http://127.0.0.1:1", srv.DecodeOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
 	ls, err := lessons.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}
 	st := DefaultStyles(true)
 	for b.Loop() {
-		m, err := New(Options{Lessons: ls, Server: srv, Runner: r, Styles: &st})
+		e, err := engine.New(engine.Options{Lessons: ls, Server: srv, URL: "http://127.0.0.1:1"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := New(Options{Engine: e, Styles: &st})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -439,12 +469,13 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if m.View().Content == "" {
 			b.Fatal("empty view")
 		}
+		e.Close()
 	}
 }
 
 func TestModelBackgroundAndHostileTraffic(t *testing.T) {
-	srv, r := testServer(t, server.StageHardcoded)
-	m, err := New(Options{Lessons: testLessons(t), Server: srv, Runner: r})
+	e, _ := testEngine(t, engine.Progress{}, false)
+	m, err := New(Options{Engine: e})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,8 +491,8 @@ func TestModelBackgroundAndHostileTraffic(t *testing.T) {
 		t.Errorf("on a black background the style set is %q, want dark", m.styles.Name)
 	}
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(trafficMsg{server.Exchange{Seq: 1, Method: "GET", Target: "/\x1b]0;pwned\x07\x1b[2J", Status: 404,
-		RequestHeader: map[string][]string{"User-Agent": {"evil\x1b[31m"}}}})
+	m.Update(observationMsg{engine.Observation{Label: engine.ClientLabel("evil\x1b[31m"), Exchange: server.Exchange{Seq: 1, Method: "GET", Target: "/\x1b]0;pwned\x07\x1b[2J", Status: 404,
+		RequestHeader: map[string][]string{"User-Agent": {"evil\x1b[31m"}}}}})
 	press(t, m, "tab", "tab", "tab", "enter")
 	v := m.View().Content
 	if strings.Contains(v, "\x1b]0;pwned") || strings.Contains(v, "\x1b[2J") || strings.Contains(v, "\a") {

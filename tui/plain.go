@@ -7,48 +7,41 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/formtest/formtest/lessons"
-	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server/cookiecodec"
 )
 
+// plainWidth is the width the transcript's prose is wrapped to.
+const plainWidth = 76
+
 // PlainOptions configures WritePlain.
 type PlainOptions struct {
-	// Lessons are the stages to run, in order.
-	Lessons []lessons.Lesson
-	// Server is the in-process server; its stage is switched per lesson.
-	Server *server.Server
-	// Runner sends the requests. Its cookie jar carries over from stage to
-	// stage, like one browser walking through the lesson.
-	Runner *Runner
+	// Engine runs the lesson; its tutor client's jar carries over from
+	// stage to stage, like one browser walking through the lesson.
+	Engine *engine.Engine
 	// Form is the demo form posted to POST /users.
-	Form Form
+	Form engine.Form
 }
 
-// WritePlain runs every stage of the lesson and writes the tutorial as a
-// plain-text transcript, with no escape codes: for each stage a heading
-// "Stage N: title", its text, its code, each request and response in wire
-// form, and the session decoded from the cookies. The stage on the secret
-// key also tampers with its cookie and forges one; the stage on a growing
-// session posts notes until the session no longer fits in a cookie, then
-// keeps it in the database instead. It is for screen readers, CI logs and
-// documentation.
+// WritePlain walks every stage of the lesson on the engine and writes the
+// tutorial as a plain-text transcript, with no escape codes: for each
+// stage a heading "Stage N: title", its text (markdown rendered as plain
+// text), the code it adds (each piece once, where it first matters), and
+// the stage's demonstration (Engine.Demo): each request and response in
+// wire form and the session the server decoded. It is for screen readers,
+// CI logs and documentation.
 func WritePlain(ctx context.Context, w io.Writer, opts PlainOptions) error {
 	st := PlainStyles()
-	p := &plainRun{r: renderer{st: &st, plain: true}, opts: opts}
-	// The server's account of each request says why it rejected a cookie.
-	sub := opts.Server.Subscribe(64)
-	defer sub.Close()
-	p.traffic = sub.C
+	p := &plainRun{r: renderer{st: &st, plain: true}, eng: opts.Engine, form: opts.Form, shown: make(map[string]int)}
 	var b strings.Builder
 	fmt.Fprintf(&b, "formtest tutor: the sessions lesson, stage by stage\n")
-	fmt.Fprintf(&b, "Server: %s (in process). Demo form: name=%q email=%q.\n", opts.Runner.URL(), opts.Form.Name, opts.Form.Email)
+	fmt.Fprintf(&b, "Server: %s (in process). Demo form: name=%q email=%q.\n", opts.Engine.URL(), opts.Form.Name, opts.Form.Email)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
-	for _, l := range opts.Lessons {
+	for i := range opts.Engine.Stages() {
 		b.Reset()
-		err := p.lesson(ctx, &b, l)
+		err := p.stage(ctx, &b, i)
 		if _, werr := io.WriteString(w, b.String()); werr != nil {
 			return werr
 		}
@@ -61,192 +54,173 @@ func WritePlain(ctx context.Context, w io.Writer, opts PlainOptions) error {
 
 // plainRun writes the plain transcript.
 type plainRun struct {
-	r       renderer
-	opts    PlainOptions
-	traffic <-chan server.Exchange
-	// storage is where the last lesson kept sessions.
-	storage server.Storage
+	r    renderer
+	eng  *engine.Engine
+	form engine.Form
+	// shown maps each piece of code already printed to the stage, from 1,
+	// that printed it.
+	shown map[string]int
+	// inDB is set once the grow stage keeps its session in the database.
+	inDB bool
 }
 
-// lesson writes one lesson: its text and code, and its exchanges.
-func (p *plainRun) lesson(ctx context.Context, b *strings.Builder, l lessons.Lesson) error {
-	srv := p.opts.Server
-	st, err := server.ParseStage(l.Stage)
-	if err != nil {
-		return fmt.Errorf("tutor: %s: %w", l.File, err)
-	}
-	storage, err := lessonStorage(l)
-	if err != nil {
-		return fmt.Errorf("tutor: %s: %w", l.File, err)
-	}
-	if err := srv.SetStage(st); err != nil {
-		return err
-	}
-	noDB := srv.SetStorage(storage) != nil
-	if noDB {
-		if err := srv.SetStorage(server.StorageSigned); err != nil {
-			return err
-		}
-	}
-	p.opts.Runner.SetDecodeOptions(srv.DecodeOptions())
-	heading := fmt.Sprintf("Stage %d: %s", l.Order, l.Title)
-	fmt.Fprintf(b, "\n\n%s\n%s\n\n%s\n", heading, strings.Repeat("=", len([]rune(heading))), l.Text)
-	for _, c := range l.Flask {
-		fmt.Fprintf(b, "\nThe lesson's Flask code, %s:\n\n%s", c.Name, indent(c.Source))
-	}
-	code, err := goCode(l, st)
+// stage writes stage i: its text and code, and its demonstration.
+func (p *plainRun) stage(ctx context.Context, b *strings.Builder, i int) error {
+	sc, err := p.eng.Goto(i)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(b, "\nThe Go code formtest runs in this stage (%s):\n\n%s", strings.ReplaceAll(goCodeSource(l), "`", ""), indent(code))
-	if l.Storage != "" {
-		fmt.Fprintf(b, "\nSessions: %s: %s.\n", srv.Storage(), storageSentence(srv.Storage()))
+	st := sc.Stage
+	heading := fmt.Sprintf("Stage %d: %s", st.Lesson.Order, st.Lesson.Title)
+	fmt.Fprintf(b, "\n\n%s\n%s\n\n%s\n", heading, strings.Repeat("=", len([]rune(heading))), renderMarkdown(st.Lesson.Text, plainWidth, &p.r.st.Markdown))
+	p.code(b, st)
+	if st.Lesson.Storage != "" {
+		fmt.Fprintf(b, "\nSessions: %s: %s.\n", sc.Storage, engine.StorageSentence(sc.Storage))
 	}
-	if noDB {
-		b.WriteString("\nThis stage keeps sessions in a database, and the tutor was started without one (see tutor --store), so the server keeps signed cookies instead.\n")
+	if sc.NoDatabase {
+		b.WriteString("\n" + noDatabaseNote + "\n")
 	}
-	if prev := p.storage; prev != "" && prev != srv.Storage() && st != server.StageGrow {
-		p.opts.Runner.ClearCookies()
-		b.WriteString("\nA new browser, with an empty cookie jar: a cookie from the last stage would not count now that sessions are kept another way.\n")
-	}
-	p.storage = srv.Storage()
-	if st == server.StageGrow {
-		return p.grow(ctx, b, l)
-	}
-	ex, err := p.run(ctx, l.Request.Method, l.Request.Path, p.opts.Form)
-	p.write(b, l.Request.String(), ex)
-	if err != nil {
-		return err
-	}
-	if storage != server.StorageSigned || l.Storage == "" {
+	p.inDB = false
+	return p.eng.Demo(ctx, p.eng.Tutor(), p.form, func(ev engine.Event) error {
+		p.event(b, st, ev)
 		return nil
+	})
+}
+
+// code writes the stage's Flask code and the Go code the server runs,
+// leaving out what an earlier stage already showed.
+func (p *plainRun) code(b *strings.Builder, st engine.Stage) {
+	n := st.Index + 1
+	for _, c := range st.Lesson.Flask {
+		if k, ok := p.shown[c.Source]; ok {
+			fmt.Fprintf(b, "\n%s, %s, is the one shown in stage %d.\n", flaskHeading(st), c.Name, k)
+			continue
+		}
+		p.shown[c.Source] = n
+		fmt.Fprintf(b, "\n%s, %s:\n\n%s", flaskHeading(st), c.Name, indent(c.Source))
 	}
-	// The stage on the secret key: change the cookie, then make one.
-	for _, forged := range []bool{false, true} {
-		ex, err := p.attack(ctx, forged)
+	var fresh, seen []string
+	for _, d := range declarations(st.GoCode) {
+		if k, ok := p.shown[d]; ok {
+			seen = append(seen, fmt.Sprintf("%s (stage %d)", declName(d), k))
+			continue
+		}
+		p.shown[d] = n
+		fresh = append(fresh, d)
+	}
+	if len(fresh) > 0 {
+		fmt.Fprintf(b, "\nThe Go code formtest runs in this stage (%s):\n\n%s", st.GoFilesText(), indent(strings.Join(fresh, "\n\n")+"\n"))
+	}
+	if len(seen) > 0 {
+		fmt.Fprintf(b, "\nIt also runs Go code shown earlier: %s.\n", strings.Join(seen, ", "))
+	}
+}
+
+// event writes one step of the stage's demonstration.
+func (p *plainRun) event(b *strings.Builder, st engine.Stage, ev engine.Event) {
+	switch ev.Kind {
+	case engine.EventNewBrowser:
+		b.WriteString("\nA new browser, with an empty cookie jar: a cookie from the last stage would not count now that sessions are kept another way.\n")
+	case engine.EventRun:
+		p.write(b, ev.Run.Trip.Title, ev.Run.Trip)
+	case engine.EventAttack:
 		title := "tamper with the cookie (t), then GET /show"
-		if forged {
+		if ev.Attack.Kind == engine.AttackForge {
 			title = "forge a cookie for admin (F), then GET /show"
 		}
-		p.write(b, title, ex)
-		if text, _ := attackOutcome(ex); text != "" {
+		p.write(b, title, ev.Attack.Trip)
+		if ev.Attack.Trip != nil {
+			text, _ := attackStatus(*ev.Attack)
 			fmt.Fprintf(b, "\nVerdict: %s\n", text)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// maxGrowRuns bounds the grow stage's posts in the transcript.
-const maxGrowRuns = 12
-
-// grow posts a note after another until the session no longer fits in a
-// cookie, then keeps sessions in the database and posts as many again.
-func (p *plainRun) grow(ctx context.Context, b *strings.Builder, l lessons.Lesson) error {
-	srv := p.opts.Server
-	p.opts.Runner.ClearCookies()
-	b.WriteString("\nA new browser posts the form again and again, each time with a note of about 700 bytes:\n\n")
-	runs := 0
-	for runs < maxGrowRuns {
-		runs++
-		ex, err := p.growRun(ctx, b, l, runs)
-		if err != nil {
-			return err
-		}
-		if ex.Hops[0].Status == server.StatusSessionTooLarge {
-			p.write(b, fmt.Sprintf("%s, note %d", l.Request, runs), ex)
-			break
-		}
-	}
-	if srv.Backend() == nil {
+	case engine.EventGrowStart:
+		fmt.Fprintf(b, "\nA new browser posts the form again and again, each time with a note of about %d bytes:\n\n", engine.GrowNoteBytes)
+	case engine.EventGrowRun:
+		p.growLine(b, st, ev)
+	case engine.EventNoDatabase:
 		b.WriteString("\nWith a session database (tutor --store sqlite:PATH) the server would keep the notes in a row and the cookie would carry only an id.\n")
-		return nil
+	case engine.EventStorage:
+		p.inDB = true
+		fmt.Fprintf(b, "\nNow the server keeps sessions in its database (S): %s. The cookie from before no longer counts, so the session starts again; the same %d notes, posted again:\n\n", engine.StorageSentence(ev.Storage.Storage), ev.Count)
 	}
-	if err := srv.SetStorage(server.StorageServer); err != nil {
-		return err
-	}
-	p.storage = server.StorageServer
-	p.opts.Runner.SetDecodeOptions(srv.DecodeOptions())
-	fmt.Fprintf(b, "\nNow the server keeps sessions in its database (S): %s. The cookie from before no longer counts, so the session starts again; the same %d notes, posted again:\n\n", storageSentence(server.StorageServer), runs)
-	var last *Exchange
-	for n := 1; n <= runs; n++ {
-		ex, err := p.growRun(ctx, b, l, n)
-		if err != nil {
-			return err
-		}
-		last = ex
-	}
-	p.write(b, fmt.Sprintf("%s, note %d, session in the database", l.Request, runs), last)
-	return nil
 }
 
-// growRun posts the form with note n and writes a line about the cookie
-// that came back.
-func (p *plainRun) growRun(ctx context.Context, b *strings.Builder, l lessons.Lesson, n int) (*Exchange, error) {
-	form := p.opts.Form
-	form.Note = growNote(n)
-	ex, err := p.run(ctx, l.Request.Method, l.Request.Path, form)
-	if err != nil {
-		p.write(b, l.Request.String(), ex)
-		return nil, err
+// growLine writes a line about one of the grow stage's posts, and the
+// whole exchange of the last of a series.
+func (p *plainRun) growLine(b *strings.Builder, st engine.Stage, ev engine.Event) {
+	run := ev.Run
+	t := run.Trip
+	req := st.Lesson.Request
+	if run.Outcome == engine.OutcomeStopped {
+		p.write(b, req.String(), t)
+		return
 	}
-	first := ex.Hops[0]
-	line := fmt.Sprintf("Run %d: %s with note %d (%d bytes) → %d %s", n, l.Request, n, len(form.Note), first.Status, http.StatusText(first.Status))
-	if size := setCookieSize(ex); size > 0 {
-		line += fmt.Sprintf("; session cookie %d bytes of the %d a browser keeps", size, cookiecodec.BrowserLimit)
+	g := run.Growth
+	first := t.Hops[0]
+	line := fmt.Sprintf("Run %d: %s with note %d (%d bytes) → %d %s", g.Run, req, g.Run, len(run.Form.Note), first.Status, http.StatusText(first.Status))
+	if g.CookieSize > 0 {
+		line += fmt.Sprintf("; session cookie %d bytes with the name, of the %d a browser keeps", g.CookieSize, cookiecodec.BrowserLimit)
 	}
-	if size := storedSize(ex); size > 0 {
-		line += fmt.Sprintf("; database row %d bytes", size)
+	if g.RowSize > 0 {
+		line += fmt.Sprintf("; database row %d bytes", g.RowSize)
 	}
-	if first.Status == server.StatusSessionTooLarge {
+	if run.Outcome == engine.OutcomeTooLarge {
 		line += ": the session would not fit in a cookie"
 	}
 	b.WriteString(line + "\n")
-	return ex, nil
-}
-
-// run runs one exchange and gathers the server's account of it and the
-// database rows its cookies point to.
-func (p *plainRun) run(ctx context.Context, method, path string, form Form) (*Exchange, error) {
-	ex, err := p.opts.Runner.Run(ctx, method, path, form)
-	p.finish(ctx, ex)
-	return ex, err
-}
-
-// attack tampers with the jar's cookie, or forges one, and sends it.
-func (p *plainRun) attack(ctx context.Context, forged bool) (*Exchange, error) {
-	var ex *Exchange
-	var err error
-	if forged {
-		ex, err = forge(ctx, p.opts.Runner, p.opts.Server.Storage())
-	} else {
-		ex, err = tamper(ctx, p.opts.Runner)
+	switch {
+	case ev.Last && p.inDB:
+		p.write(b, fmt.Sprintf("%s, note %d, session in the database", req, g.Run), t)
+	case ev.Last:
+		p.write(b, fmt.Sprintf("%s, note %d", req, g.Run), t)
 	}
-	p.finish(ctx, ex)
-	return ex, err
 }
 
-func (p *plainRun) finish(ctx context.Context, ex *Exchange) {
-	if ex == nil {
-		return
-	}
-	ex.Storage = p.opts.Server.Storage()
-	waitObserved(ctx, p.traffic, ex)
-	lookupStored(ctx, p.opts.Server, ex)
-}
-
-// write writes an exchange and its session.
-func (p *plainRun) write(b *strings.Builder, title string, ex *Exchange) {
+// write writes a trip and its session.
+func (p *plainRun) write(b *strings.Builder, title string, t *engine.Trip) {
 	fmt.Fprintf(b, "\nExchange: %s\n\n", title)
-	if ex == nil {
+	if t == nil {
 		b.WriteString("(not sent)\n")
 		return
 	}
-	text, _ := p.r.exchange(ex)
+	text, _ := p.r.exchange(t)
 	b.WriteString(text)
-	fmt.Fprintf(b, "\n\nSession:\n\n%s\n", p.r.session(ex))
+	fmt.Fprintf(b, "\n\nSession:\n\n%s\n", p.r.session(t))
+}
+
+// declarations splits Go source into its top-level declarations, each
+// with its doc comment.
+func declarations(src string) []string {
+	var out []string
+	for chunk := range strings.SplitSeq(strings.TrimSpace(src), "\n\n") {
+		// A blank line inside a function body is followed by indented
+		// code or the closing brace: it does not start a declaration.
+		if len(out) > 0 && (chunk == "" || chunk[0] == '\t' || chunk[0] == ' ' || chunk[0] == '}' || chunk[0] == ')') {
+			out[len(out)-1] += "\n\n" + chunk
+			continue
+		}
+		out = append(out, chunk)
+	}
+	return out
+}
+
+// declName names a declaration by its first line that is not a comment.
+func declName(d string) string {
+	for line := range strings.Lines(d) {
+		if strings.HasPrefix(line, "//") {
+			continue
+		}
+		line = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(line), "{"))
+		if i := strings.IndexByte(line, '('); i >= 0 && strings.HasPrefix(line, "func (") {
+			// A method: its name follows the receiver.
+			if j := strings.Index(line, ") "); j >= 0 {
+				line = line[j+2:]
+			}
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(line, "func "), "(")
+		return strings.TrimSpace(name)
+	}
+	return "code"
 }
 
 // indent indents each line of s by four spaces, keeping blank lines empty.

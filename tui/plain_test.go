@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 )
 
 func TestWritePlain(t *testing.T) {
-	srv, r := testServerDB(t, server.StageHardcoded)
+	e, srv := testEngine(t, engine.Progress{}, true)
 	var b strings.Builder
-	err := WritePlain(context.Background(), &b, PlainOptions{Lessons: testLessons(t), Server: srv, Runner: r, Form: Form{Name: "Ada", Email: "ada@example.com"}})
+	err := WritePlain(context.Background(), &b, PlainOptions{Engine: e, Form: engine.Form{Name: "Ada", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatalf("WritePlain: %v", err)
 	}
@@ -70,17 +71,18 @@ func TestWritePlain(t *testing.T) {
 }
 
 func TestWritePlainStopsOnError(t *testing.T) {
-	srv, r := testServer(t, server.StageHardcoded)
-	ls := testLessons(t)
-	ls[0].Stage = "nonsense"
-	var b strings.Builder
-	if err := WritePlain(context.Background(), &b, PlainOptions{Lessons: ls, Server: srv, Runner: r}); err == nil {
-		t.Error("WritePlain with a bad stage succeeded")
-	}
+	e, _ := testEngine(t, engine.Progress{}, false)
 	path := filepath.Join(t.TempDir(), "f")
 	f, _ := os.Create(path)
 	f.Close() // writes to a closed file fail
-	if err := WritePlain(context.Background(), f, PlainOptions{Lessons: testLessons(t), Server: srv, Runner: r}); err == nil {
+	if err := WritePlain(context.Background(), f, PlainOptions{Engine: e}); err == nil {
 		t.Error("WritePlain to a closed file succeeded")
+	}
+	// A run that fails stops the transcript with its error.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var b strings.Builder
+	if err := WritePlain(ctx, &b, PlainOptions{Engine: e}); err == nil {
+		t.Error("WritePlain with a cancelled context succeeded")
 	}
 }

@@ -3,12 +3,12 @@ package tui
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server/cookiecodec"
 )
 
@@ -122,7 +122,7 @@ func foldCookie(v string, room int) string {
 
 // exchange renders ex in wire form. It returns the text and the line of the
 // first status line that comes with a Set-Cookie or an error, or -1.
-func (r renderer) exchange(ex *Exchange) (string, int) {
+func (r renderer) exchange(ex *engine.Trip) (string, int) {
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
 	setCookieLine := -1
@@ -138,9 +138,9 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 		if i > 0 && r.plain {
 			add("")
 		}
-		from := "sent by the " + ex.Source
-		if ex.Source != "tutor" {
-			from = "from " + ex.Source + "; headers sorted by name (the server does not see their order)"
+		from := "sent by the " + sanitize(ex.Label)
+		if !ex.Own() {
+			from = "from " + sanitize(ex.Label) + "; headers sorted by name (the server does not see their order)"
 		}
 		add(r.st.Section.Render(r.foldWidth(fmt.Sprintf("→ Request %d of %d · %s", i+1, len(ex.Hops), from))))
 		for j, line := range h.RequestHead {
@@ -162,7 +162,7 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 		}
 		what := statusClass(h.Status)
 		if h.Status >= 300 && h.Status < 400 && i+1 < len(ex.Hops) {
-			what += ": followed with " + ex.Hops[i+1].Method + " " + pathOf(ex.Hops[i+1].URL)
+			what += ": followed with " + sanitize(ex.Hops[i+1].Method+" "+ex.Hops[i+1].Path())
 		}
 		add(r.st.Section.Render(r.foldWidth(fmt.Sprintf("← Response %d of %d · %d %s · %s", i+1, len(ex.Hops), h.Status, http.StatusText(h.Status), what))))
 		if (len(h.SetCookies) > 0 || h.Status >= 400) && setCookieLine < 0 {
@@ -189,29 +189,17 @@ func (r renderer) exchange(ex *Exchange) (string, int) {
 	return strings.Join(lines, "\n"), setCookieLine
 }
 
-// hopNotes are the remarks on a hop: its own, then the server's account of
-// it, the rejected cookie first.
-func hopNotes(h Hop) []string {
-	notes := slices.Clone(h.Notes)
-	if o := h.Observed; o != nil {
-		if o.Rejected != "" {
-			notes = append(notes, "the server rejected the session cookie ("+o.Rejected+") and treated the request as having no session")
+// hopNotes are the server's remarks on a hop, from its record, the
+// rejected cookie first.
+func hopNotes(h engine.Hop) []string {
+	var notes []string
+	if o := h.Record; o != nil {
+		if h.Verdict() == engine.VerdictRejected {
+			notes = append(notes, "the server rejected the session cookie and treated the request as having no session (the Session pane says why)")
 		}
 		notes = append(notes, o.Notes...)
 	}
 	return notes
-}
-
-// pathOf returns the path and query of a URL string.
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest := u[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			return rest[j:]
-		}
-		return "/"
-	}
-	return u
 }
 
 // body renders a message body: whole when short or when asked, otherwise
@@ -253,225 +241,3 @@ func (r renderer) body(b []byte, size int64, response bool) []string {
 	out = append(out, r.st.Subtle.Render(fold(fmt.Sprintf("[%s: %d bytes, %d lines%s]", what, size, len(all), hint), r.width)))
 	return out
 }
-
-// session renders the session cookies of ex, decoded, with where the
-// server kept the session and what it made of the cookie it was sent.
-func (r renderer) session(ex *Exchange) string {
-	if ex == nil {
-		return r.st.Subtle.Render(wrap("No exchange yet.", r.width))
-	}
-	var lines []string
-	add := func(s ...string) { lines = append(lines, s...) }
-	// On screen the pane's title names the storage; lines are dear there.
-	storageLine := r.plain && ex.Storage != ""
-	if storageLine {
-		add(r.field("storage", string(ex.Storage)+": "+storageSentence(ex.Storage))...)
-	}
-	if len(ex.Cookies) == 0 {
-		add(r.st.Subtle.Render(wrap("No session cookie in this exchange: the client sent none and the server set none. Nothing links these requests to any before or after them.", r.width)))
-		return strings.Join(lines, "\n")
-	}
-	for i, c := range ex.Cookies {
-		if i > 0 || storageLine {
-			add("")
-		}
-		where := fmt.Sprintf("← Set-Cookie, response %d (%s %s)", c.Hop+1, ex.Hops[c.Hop].Method, pathOf(ex.Hops[c.Hop].URL))
-		if c.Sent {
-			where = fmt.Sprintf("→ Cookie, request %d (%s %s)", c.Hop+1, ex.Hops[c.Hop].Method, pathOf(ex.Hops[c.Hop].URL))
-		}
-		if c.Deleted {
-			add(r.st.Section.Render(r.foldWidth(where + " · deletes the session")))
-			continue
-		}
-		mark, verdict := r.verdict(c)
-		add(r.st.Section.Render(r.foldWidth(where)) + " " + mark)
-		if c.Sent {
-			if o := ex.Hops[c.Hop].Observed; o != nil && o.Rejected != "" {
-				add(r.st.Bad.Render(indentWrap("✗ REJECTED by the server: "+sanitize(o.Rejected), r.width, "  ")))
-			} else if o != nil {
-				add(r.field("server", "✓ accepted the cookie")...)
-			}
-		}
-		if c.Sent && c.SameAsSet {
-			add(r.st.Subtle.Render(indentWrap("the value set above, handed back unchanged by the client: "+verdict, r.width, "  ")))
-			continue
-		}
-		if r.whole && !r.plain {
-			add(r.explain(c)...)
-			add(r.stored(c)...)
-			continue
-		}
-		if res := c.Result; res != nil && res.Values != nil {
-			label := "values"
-			switch {
-			case res.Signature == cookiecodec.Invalid:
-				label = "unverified" // what the cookie claims; the server ignores it
-			case res.Encrypted:
-				label = "decrypted"
-			}
-			add(r.values(label, res.Values)...)
-		}
-		add(r.field("verdict", verdict)...)
-		add(r.stored(c)...)
-		if l := c.Layers; l != nil {
-			ts := l.Timestamp
-			if !l.Issued.IsZero() {
-				ts += " (" + l.Issued.Format("2006-01-02 15:04:05 UTC") + ")"
-			}
-			add(r.field("timestamp", sanitize(ts))...)
-			ser := l.Serializer
-			if ser == "" {
-				ser = "serialised"
-			}
-			switch {
-			case c.Result.Encrypted && c.Result.Values == nil:
-				add(r.field("payload", "ciphertext (AES-256-CTR), base64url "+r.value(l.Payload)+"; no block key here to read it")...)
-			case c.Result.Encrypted:
-				add(r.field("payload", fmt.Sprintf("ciphertext (AES-256-CTR), base64url %s; the server's block key decrypts it to %d bytes of %s", r.value(l.Payload), l.PayloadSize, ser))...)
-			default:
-				add(r.field("payload", fmt.Sprintf("%d bytes of %s, base64url %s", l.PayloadSize, ser, r.value(l.Payload)))...)
-			}
-			add(r.field("signature", fmt.Sprintf("%d bytes of HMAC-SHA256 %s", len(l.Signature)/2, r.value(l.Signature)))...)
-			add(r.field("signs", sanitize(l.SignedInput)+" (name|timestamp|payload)")...)
-		}
-		add(r.field("size", fmt.Sprintf("%d bytes: base64url(timestamp|payload|signature)", len(c.Value)))...)
-		if !c.Sent {
-			add(r.st.Subtle.Render(indentWrap(cookieMoral(c), r.width, "  ")))
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// maxValueText is how much of a session value is shown unless values are
-// shown whole.
-const maxValueText = 120
-
-// cookieMoral is what a set cookie teaches, by what it holds.
-func cookieMoral(c Cookie) string {
-	switch res := c.Result; {
-	case res != nil && res.SessionID != "":
-		return "Only an id: the values stay in the server's database, so the cookie stays small however much the session holds, and the signature stops anyone making up an id."
-	case res != nil && res.Encrypted:
-		return "Signed and encrypted: the browser carries values it cannot read; only the server's keys can decrypt them, or make a cookie the server will accept."
-	}
-	return "Signed, not encrypted: anyone holding this cookie can read the values; only the secret key can sign a changed one the server will accept."
-}
-
-// values renders session values under label: on one line when they fit,
-// so a short pane still shows them, else a line each.
-func (r renderer) values(label string, values map[string]any) []string {
-	if len(values) == 0 {
-		return r.field(label, "(empty session)")
-	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	vals := make([]string, len(keys))
-	for j, k := range keys {
-		v := formatValue(values[k])
-		if !r.whole && len(v) > maxValueText {
-			// A long value (the grow stage's notes) is cut short at a rune
-			// boundary; v shows it whole.
-			cut := maxValueText
-			for cut > 0 && !utf8.RuneStart(v[cut]) {
-				cut--
-			}
-			v = fmt.Sprintf("%s… (%d bytes)", v[:cut], len(v))
-		}
-		vals[j] = sanitize(k) + " = " + sanitize(v)
-	}
-	if one := r.field(label, strings.Join(vals, ", ")); r.width <= 0 || ansi.StringWidth(one[0]) <= r.width && !strings.HasSuffix(one[0], "…") {
-		return one
-	}
-	var out []string
-	for j, v := range vals {
-		if j > 0 {
-			label = ""
-		}
-		out = append(out, r.field(label, v)...)
-	}
-	return out
-}
-
-// stored renders the session id a cookie carries and the database row it
-// points to.
-func (r renderer) stored(c Cookie) []string {
-	if c.Result == nil || c.Result.SessionID == "" {
-		return nil
-	}
-	out := r.field("session id", sanitize(c.Result.SessionID)+" (the cookie holds only this id)")
-	switch {
-	case !c.StoredChecked:
-	case c.StoredErr != nil:
-		out = append(out, r.field("row", "could not be read: "+sanitize(c.StoredErr.Error()))...)
-	case c.Stored == nil:
-		out = append(out, r.field("row", "none: the database holds no session with this id")...)
-	default:
-		row := c.Stored.Row
-		out = append(out, r.field("row", fmt.Sprintf("%s, id %s, %d bytes, expires %s", sanitize(row.Where), sanitize(row.ID), len(row.Data), row.Expires.UTC().Format("2006-01-02 15:04:05 UTC")))...)
-		out = append(out, r.values("row values", c.Stored.Values)...)
-	}
-	return out
-}
-
-// explain renders cookiecodec's full, layer by layer explanation of c, the
-// one inspect-cookie prints, wrapped to the pane.
-func (r renderer) explain(c Cookie) []string {
-	var out []string
-	for _, sec := range cookiecodec.Explain(c.Result, c.Err) {
-		title := r.st.Label
-		switch sec.Tone {
-		case cookiecodec.Good:
-			title = r.st.Good
-		case cookiecodec.Bad, cookiecodec.Caution:
-			title = r.st.Bad
-		}
-		out = append(out, "  "+title.Render(sec.Title))
-		for _, l := range sec.Lines {
-			out = append(out, r.st.Value.Render(indentWrap(l, r.width, "    ")))
-		}
-	}
-	return out
-}
-
-// value shows a long value folded, unless values are shown whole.
-func (r renderer) value(s string) string {
-	s = sanitize(s)
-	if r.whole || r.plain || len(s) <= 24 {
-		return s
-	}
-	return s[:20] + "…"
-}
-
-// field renders a labelled line of the session panel.
-func (r renderer) field(label, value string) []string {
-	const labelWidth = 11
-	pad := strings.Repeat(" ", max(0, labelWidth-len(label)))
-	line := "  " + r.st.Label.Render(label) + pad + r.st.Value.Render(value)
-	if r.whole {
-		return []string{line}
-	}
-	return []string{fold(line, r.width)}
-}
-
-// verdict returns a short mark and a sentence for a cookie's check.
-func (r renderer) verdict(c Cookie) (mark, text string) {
-	res := c.Result
-	switch {
-	case c.Err != nil && (res == nil || res.Signature != "invalid"):
-		return r.st.Bad.Render("✗ undecodable"), "could not be decoded: " + sanitize(c.Err.Error())
-	case res.Signature == "invalid":
-		return r.st.Bad.Render("✗ bad signature"), "signature does not verify: " + sanitize(res.Reason)
-	case res.Signature != "valid":
-		return r.st.Subtle.Render("? unchecked"), "signature not checked: " + sanitize(res.Reason)
-	case res.Expired:
-		return r.st.Bad.Render("✗ expired"), "signature valid, but expired (issued " + res.IssuedAt.Format("2006-01-02 15:04 UTC") + ")"
-	}
-	return r.st.Good.Render("✓ valid"), "signature valid (HMAC-SHA256 with the server's key), not expired"
-}
-
-// formatValue formats a session value as compact JSON, as inspect-cookie
-// does.
-func formatValue(v any) string { return cookiecodec.MarshalValue(v) }

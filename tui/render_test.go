@@ -2,11 +2,15 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/cookiecodec"
 )
 
 func TestSanitize(t *testing.T) {
@@ -45,11 +49,12 @@ func TestFold(t *testing.T) {
 }
 
 func TestRenderExchange(t *testing.T) {
-	_, r := testServer(t, server.StageSession)
-	ex, err := r.Run(context.Background(), "POST", "/users", Form{Name: "Ada", Email: "ada@example.com"})
+	e, _ := testEngine(t, engine.Progress{Current: "session"}, false)
+	res, err := e.Run(context.Background(), e.Tutor(), engine.Form{Name: "Ada", Email: "ada@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ex := res.Trip
 	st := PlainStyles()
 	for _, width := range []int{0, 80, 60} {
 		rd := renderer{st: &st, width: width}
@@ -110,30 +115,40 @@ func TestRenderExchange(t *testing.T) {
 }
 
 func TestRenderSessionVerdicts(t *testing.T) {
-	_, r := testServer(t, server.StageSession)
-	ex, err := r.Run(context.Background(), "POST", "/users", Form{Name: "Ada", Email: "ada@example.com"})
+	e, _ := testEngine(t, engine.Progress{Current: "session"}, false)
+	res, err := e.Run(context.Background(), e.Tutor(), engine.Form{Name: "Ada", Email: "ada@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	val := ex.Cookies[0].Value
+	val := res.Trip.Cookies[0].Value
 	other, _ := server.New(server.Config{Keys: [][]byte{[]byte("another key")}})
+	decoded := func(v string) engine.Cookie {
+		r, err := cookiecodec.Decode(v, other.DecodeOptions())
+		return engine.Cookie{Value: v, Result: r, Err: err}
+	}
 	st := PlainStyles()
 	rd := renderer{st: &st}
 	tests := []struct {
-		name, value, want string
+		name string
+		c    engine.Cookie
+		want string
 	}{
-		{"wrong key", val, "✗ bad signature"},
-		{"garbage", "%%%", "✗ undecodable"},
+		{"another server's key", decoded(val), "✗ bad signature"},
+		{"garbage value", decoded("%%%"), "✗ undecodable"},
+		{"wrong key", engine.Cookie{Result: &cookiecodec.Result{Signature: cookiecodec.Invalid, Reason: "HMAC does not match"}, Err: errors.New("bad")}, "✗ bad signature"},
+		{"garbage", engine.Cookie{Err: errors.New("not base64")}, "✗ undecodable"},
+		{"no key", engine.Cookie{Result: &cookiecodec.Result{Signature: cookiecodec.Unchecked, Reason: "no key"}}, "? unchecked"},
+		{"expired", engine.Cookie{Result: &cookiecodec.Result{Signature: cookiecodec.Valid, Expired: true}}, "✗ expired"},
+		{"valid", engine.Cookie{Result: &cookiecodec.Result{Signature: cookiecodec.Valid}}, "✓ valid"},
 	}
 	for _, tt := range tests {
-		c := decodeCookie(tt.value, other.DecodeOptions())
-		mark, text := rd.verdict(c)
+		mark, text := rd.verdict(tt.c)
 		if mark != tt.want || text == "" {
 			t.Errorf("%s: verdict = %q, %q; want %q", tt.name, mark, text, tt.want)
 		}
 	}
-	none := &Exchange{Hops: []Hop{{Method: "GET", URL: "/show"}}}
-	if got := rd.session(none); !strings.Contains(got, "No session cookie") {
+	none := &engine.Trip{Hops: []engine.Hop{{Method: "GET", URL: "/show"}}, Storage: "signed"}
+	if got := (renderer{st: &st, plain: true}).session(none); !strings.Contains(got, "No session cookie") || strings.Contains(got, "travels") {
 		t.Errorf("session of an exchange without cookies = %q", got)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/formtest/formtest/lessons/engine"
 )
 
 // screenshotPath is the README's picture of the tutor.
@@ -23,7 +25,7 @@ const screenshotPath = "testdata/tutor.svg"
 // fixed ones of the same length, so the picture is reproducible. Refresh
 // it with: go test ./tui -run TestScreenshot -update
 func TestScreenshot(t *testing.T) {
-	m, _, _ := newTestModel(t, Progress{}, nil)
+	m, _, _ := newTestModel(t, engine.Progress{})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "n", "enter")
 	svg := toSVG(stabilize(m.View().Content), 80, 24)

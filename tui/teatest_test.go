@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 )
 
@@ -16,17 +17,12 @@ import (
 // go to stage 2, run it, and find the Set-Cookie line and the decoded
 // values on screen; then quit and check the final model.
 func TestProgramFlow(t *testing.T) {
-	srv, r := testServer(t, server.StageHardcoded)
-	sub := srv.Subscribe(64)
-	defer sub.Close()
-	var saved []Progress
+	e, srv := testEngine(t, engine.Progress{}, false)
+	var saved []engine.Progress
 	m, err := New(Options{
-		Lessons:      testLessons(t),
-		Server:       srv,
-		Runner:       r,
-		Form:         Form{Name: "Ada", Email: "ada@example.com"},
-		Traffic:      sub.C,
-		SaveProgress: func(p Progress) error { saved = append(saved, p); return nil },
+		Engine:       e,
+		Form:         engine.Form{Name: "Ada", Email: "ada@example.com"},
+		SaveProgress: func(p engine.Progress) error { saved = append(saved, p); return nil },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +35,7 @@ func TestProgramFlow(t *testing.T) {
 	// may reach the output in pieces. Wait for single words, then check
 	// whole lines in the final view.
 	waitFor := func(words ...string) { t.Helper(); waitForWords(t, tm, words...) }
-	waitFor("formtest", "tutor")
+	waitFor("Stage", "quit")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("HTTP/1.1", "remember")
 	tm.Type("n")
@@ -63,8 +59,8 @@ func TestProgramFlow(t *testing.T) {
 	if srv.Stage() != server.StageSession {
 		t.Errorf("server stage = %q, want session", srv.Stage())
 	}
-	if len(fm.trafficLog) < 3 {
-		t.Errorf("traffic list holds %d exchanges, want the tutor's 3 requests", len(fm.trafficLog))
+	if n := fm.traffic.len(); n < 5 {
+		t.Errorf("traffic list holds %d exchanges, want the tutor's 5 requests", n)
 	}
 	if len(saved) == 0 || saved[len(saved)-1].Current != "session" {
 		t.Errorf("progress saves = %+v", saved)
@@ -76,16 +72,10 @@ func TestProgramFlow(t *testing.T) {
 // rejecting it, forge one for admin (F) and see it accepted, then switch
 // the server to encrypted cookies (S).
 func TestProgramTamperForgeStorage(t *testing.T) {
-	srv, r := testServerDB(t, server.StageHardcoded)
-	sub := srv.Subscribe(64)
-	defer sub.Close()
+	e, srv := testEngine(t, engine.Progress{Current: "template/signed"}, true)
 	m, err := New(Options{
-		Lessons:  testLessons(t),
-		Server:   srv,
-		Runner:   r,
-		Form:     Form{Name: "Ada", Email: "ada@example.com"},
-		Progress: Progress{Current: "template/signed"},
-		Traffic:  sub.C,
+		Engine: e,
+		Form:   engine.Form{Name: "Ada", Email: "ada@example.com"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -118,11 +108,11 @@ func TestProgramTamperForgeStorage(t *testing.T) {
 	if srv.Storage() != server.StorageEncrypted {
 		t.Errorf("server storage = %q, want encrypted", srv.Storage())
 	}
-	if rej, known := serverVerdict(fm.runs[3]); !known || rej != "" {
-		t.Errorf("server verdict on the forged cookie = %q, %v; want accepted", rej, known)
+	if v, rej := fm.runs[3].Verdict(); v != engine.VerdictAccepted || rej != "" {
+		t.Errorf("server verdict on the forged cookie = %v %q; want accepted", v, rej)
 	}
-	if fm.attack == nil || !strings.Contains(fm.attack.Title, "forged") {
-		t.Errorf("last attack = %+v", fm.attack)
+	if last := fm.runs[3]; last.Attack != engine.AttackForge || !strings.Contains(last.Title, "forged") {
+		t.Errorf("last attack = %+v", last)
 	}
 }
 

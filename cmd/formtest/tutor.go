@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/sessionstore"
 	"github.com/formtest/formtest/tui"
@@ -224,46 +225,47 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if opts.ready != nil {
 		opts.ready(url)
 	}
-	runner, err := tui.NewRunner(url, srv.DecodeOptions())
+	form := engine.Form{Name: opts.Name, Email: opts.Email}
+	plain := opts.Plain || !opts.IsTTY
+
+	var progress engine.Progress
+	var note string
+	if !plain {
+		progress, note = engine.LoadProgress(opts.StatePath)
+		if opts.Reset {
+			progress, note = engine.Progress{}, "Progress reset: starting at stage 1."
+		}
+		if opts.StatePath == "" {
+			note = "No state directory (set XDG_STATE_HOME or HOME): progress will not be saved."
+		}
+	}
+	eng, err := engine.New(engine.Options{Lessons: ls, Server: srv, URL: url, Progress: progress})
 	if err != nil {
 		return err
 	}
-	form := tui.Form{Name: opts.Name, Email: opts.Email}
+	defer eng.Close()
 
-	if opts.Plain || !opts.IsTTY {
+	if plain {
 		if storeWarning != "" {
 			fmt.Fprintln(opts.ErrOut, "formtest tutor: "+storeWarning)
 		}
-		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Lessons: ls, Server: srv, Runner: runner, Form: form})
+		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Engine: eng, Form: form})
 	}
 
-	progress, note := tui.LoadProgress(opts.StatePath)
-	if opts.Reset {
-		progress, note = tui.Progress{}, "Progress reset: starting at stage 1."
-	}
-	if opts.StatePath == "" {
-		note = "No state directory (set XDG_STATE_HOME or HOME): progress will not be saved."
-	}
 	if storeWarning != "" {
 		note = strings.TrimSpace(note + " " + storeWarning)
 	}
-	sub := srv.Subscribe(256)
-	defer sub.Close()
 	mopts := tui.Options{
-		Lessons:  ls,
-		Server:   srv,
-		Runner:   runner,
-		Form:     form,
-		Progress: progress,
-		Note:     note,
-		Traffic:  sub.C,
+		Engine: eng,
+		Form:   form,
+		Note:   note,
 	}
 	if opts.StatePath != "" {
 		path := opts.StatePath
-		mopts.SaveProgress = func(p tui.Progress) error { return tui.SaveProgress(path, p) }
+		mopts.SaveProgress = func(p engine.Progress) error { return engine.SaveProgress(path, p) }
 		if opts.Reset {
 			// Save the fresh start at once, so that a crash cannot resume the old run.
-			if err := tui.SaveProgress(path, tui.Progress{Current: string(first)}); err != nil {
+			if err := engine.SaveProgress(path, engine.Progress{Current: string(first)}); err != nil {
 				mopts.Note = "Progress reset, but not saved: " + err.Error()
 			}
 		}

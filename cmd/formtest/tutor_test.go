@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/formtest/formtest/tui"
+	"github.com/formtest/formtest/lessons/engine"
 )
 
 func TestNewTutorCmdFlags(t *testing.T) {
@@ -201,13 +201,13 @@ func runTUI(t *testing.T, opts *tutorOptions, typeKeys func(w io.Writer)) string
 }
 
 // readProgress reads the progress file, or fails.
-func readProgress(t *testing.T, path string) tui.Progress {
+func readProgress(t *testing.T, path string) engine.Progress {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p tui.Progress
+	var p engine.Progress
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatalf("progress file %s: %v\n%s", path, err, b)
 	}
@@ -215,12 +215,12 @@ func readProgress(t *testing.T, path string) tui.Progress {
 }
 
 // waitProgress waits until the progress file satisfies ok.
-func waitProgress(t *testing.T, path string, ok func(tui.Progress) bool) {
+func waitProgress(t *testing.T, path string, ok func(engine.Progress) bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if b, err := os.ReadFile(path); err == nil {
-			var p tui.Progress
+			var p engine.Progress
 			if json.Unmarshal(b, &p) == nil && ok(p) {
 				return
 			}
@@ -234,9 +234,9 @@ func TestRunTutorSavesAndResumes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "formtest", "tutor.json")
 	screen := runTUI(t, &tutorOptions{StatePath: path}, func(w io.Writer) {
 		io.WriteString(w, "\r") // run stage 1
-		waitProgress(t, path, func(p tui.Progress) bool { return p.IsDone("hardcoded") })
+		waitProgress(t, path, func(p engine.Progress) bool { return p.IsDone("hardcoded") })
 		io.WriteString(w, "n")
-		waitProgress(t, path, func(p tui.Progress) bool { return p.Current == "session" })
+		waitProgress(t, path, func(p engine.Progress) bool { return p.Current == "session" })
 		io.WriteString(w, "q")
 	})
 	if !strings.Contains(screen, "Welcome!") {

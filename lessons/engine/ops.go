@@ -86,7 +86,7 @@ func (e *Engine) Run(ctx context.Context, c *Client, form Form) (RunResult, erro
 	res.Form = form
 	var t *Trip
 	var err error
-	if st.Server == server.StageHardcoded && req.Method == http.MethodGet {
+	if st.postsFirst() {
 		t, err = e.formThen(ctx, c, form, req.Path)
 	} else {
 		t, err = c.Do(ctx, req.Method, req.Path, form, e.now())
@@ -106,10 +106,26 @@ func (e *Engine) Run(ctx context.Context, c *Client, form Form) (RunResult, erro
 	return res, nil
 }
 
+// postsFirst reports whether the stage's run posts the form before its
+// request: the first stage asks only for a page, and the learner should
+// see the form's values read and forgotten on the way.
+func (s Stage) postsFirst() bool {
+	return s.Server == server.StageHardcoded && s.Lesson.Request.Method == http.MethodGet
+}
+
+// Runs says what Run sends in the stage, such as "POST /users" or, in the
+// first stage, "POST /users, then GET /show".
+func (s Stage) Runs() string {
+	if s.postsFirst() {
+		return "POST /users, then " + s.Lesson.Request.String()
+	}
+	return s.Lesson.Request.String()
+}
+
 // formThen posts the form, follows the redirect, then asks for path, all
 // in one trip.
 func (e *Engine) formThen(ctx context.Context, c *Client, form Form, path string) (*Trip, error) {
-	t := &Trip{Title: "POST /users, then GET " + path, Client: c.name, Label: c.name, Started: e.now()}
+	t := &Trip{Title: "POST /users, then " + http.MethodGet + " " + path, Client: c.name, Label: c.name, Started: e.now()}
 	err := c.follow(ctx, t, http.MethodPost, "/users", form)
 	if err == nil {
 		err = c.follow(ctx, t, http.MethodGet, path, Form{})
