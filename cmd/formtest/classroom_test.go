@@ -15,6 +15,10 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 )
@@ -355,5 +359,47 @@ func TestTutorClassroomFlags(t *testing.T) {
 	err := runTutor(t.Context(), &tutorOptions{Addr: "0.0.0.0:0", Out: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "--classroom") {
 		t.Errorf("runTutor(--addr 0.0.0.0:0) = %v, want a usage error naming --classroom", err)
+	}
+}
+
+// TestTutorClassroomFullScreen starts the full-screen tutor in classroom
+// mode: the joining text and QR code come first and stay until Enter, then
+// the tutor opens with the class's URL in its note.
+func TestTutorClassroomFullScreen(t *testing.T) {
+	in, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	opts := &tutorOptions{
+		Addr: "127.0.0.1:0", IsTTY: true, In: in, Out: out, ErrOut: io.Discard, Store: "cookie", Name: "Ada", Email: "ada@example.com",
+		Classroom: classroomFlags{On: true, AddrSet: true, addrs: func() ([]hostAddr, error) {
+			return []hostAddr{{Iface: "wlan0", IP: netip.MustParseAddr("192.0.2.44")}}, nil
+		}},
+		programOptions: []tea.ProgramOption{tea.WithWindowSize(100, 30), tea.WithColorProfile(colorprofile.ASCII)},
+	}
+	done := make(chan error, 1)
+	go func() { done <- runTutor(t.Context(), opts) }()
+	waitFor(t, out, "Press Enter to open the tutor")
+	s := out.String()
+	// With --addr 127.0.0.1:0 students could not reach it; an address on
+	// no interface would be listed as given, but loopback is not.
+	if !strings.Contains(s, "no network address beyond loopback") {
+		t.Errorf("before Enter:\n%s", s)
+	}
+	if strings.Contains(s, "q quit") {
+		t.Error("the tutor opened before Enter")
+	}
+	io.WriteString(inW, "\n")
+	waitFor(t, out, "q quit")
+	io.WriteString(inW, "q")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the tutor did not quit")
+	}
+	if screen := ansi.Strip(out.String()); !strings.Contains(screen, "Classroom:") {
+		t.Errorf("the tutor's note does not mention the class:\n%s", screen)
 	}
 }
