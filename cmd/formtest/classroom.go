@@ -329,7 +329,7 @@ func runClassroomPlain(ctx context.Context, w io.Writer, eng *engine.Engine, srv
 // the client's session after it.
 func classLine(r classroom.Row, e *server.Exchange) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %-6s %-8s %s %s -> %d", e.Start.Format("15:04:05"), r.Label, r.Browser, cookiecodec.EscapeText(e.Method), cookiecodec.EscapeText(e.Target), e.Status)
+	fmt.Fprintf(&b, "%s %-6s %-8s %s %s -> %d", e.Start.Format("15:04:05"), r.Label, r.Browser, classroom.SafeText(e.Method, 10), classroom.SafeText(e.Target, 60), e.Status)
 	switch r.Verdict {
 	case engine.VerdictRejected:
 		fmt.Fprintf(&b, "; cookie refused (%s)", r.Rejected)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -256,6 +257,16 @@ func TestTutorClassroomPlain(t *testing.T) {
 	}
 
 	waitFor(t, out, "GET /me -> 200; cookie refused")
+	// A hostile student: a 4 KB target and a User-Agent that would turn
+	// the teacher's text around. Neither reaches the screen as sent.
+	conn, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.4")}}).Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /%s HTTP/1.1\r\nHost: x\r\nUser-Agent: \u202eevil/1.0\r\nConnection: close\r\n\r\n", strings.Repeat("a", 4096))
+	io.Copy(io.Discard, conn)
+	conn.Close()
+	waitFor(t, out, "-> 404")
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("runTutor: %v", err)
@@ -265,15 +276,20 @@ func TestTutorClassroomPlain(t *testing.T) {
 		"no network address beyond loopback", "random key made for this run",
 		".2     Go       POST /users -> 302; submitted Ann <a…@…>; holds a session",
 		".3     Go       GET /me -> 200; cookie refused (bad signature",
-		"1 of 2 clients holds a session; 2 clients in all.",
+		"1 of 3 clients holds a session; 3 clients in all.", ".4     evil     GET /aaaa",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
-	for _, never := range []string{"ann@example.com", hex.EncodeToString(random), "Stage 2: The session"} {
+	for _, never := range []string{"ann@example.com", hex.EncodeToString(random), "Stage 2: The session", "\u202e", "\x1b"} {
 		if strings.Contains(s, never) {
 			t.Errorf("output holds %q", never)
+		}
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if len(line) > 400 {
+			t.Errorf("a line of %d bytes: %.100q…", len(line), line)
 		}
 	}
 }

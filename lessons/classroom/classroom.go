@@ -42,6 +42,9 @@ const (
 	DefaultMaxExchanges = 4096
 	// maxNameRunes is as much of a submitted name as a row shows.
 	maxNameRunes = 32
+	// maxReasonRunes is as much of the server's reason for refusing a
+	// cookie as a row keeps.
+	maxReasonRunes = 200
 )
 
 // Options configures a Model. The zero value is usable.
@@ -231,7 +234,7 @@ func (m *Model) Add(o engine.Observation) {
 	st.session = r.HasSession
 	if e.Method == "POST" && e.Status >= 300 && e.Status < 400 && e.Form != nil {
 		if name := e.Form.Get("name"); name != "" {
-			r.Name = shortText(name, maxNameRunes)
+			r.Name = SafeText(name, maxNameRunes)
 			r.Email = MaskEmail(e.Form.Get("email"))
 			st.submitted = true
 		}
@@ -252,7 +255,7 @@ func verdict(e *server.Exchange) (engine.Verdict, string) {
 	case e.IncomingCookie == "":
 		return engine.VerdictNoCookie, ""
 	case e.Rejected != "":
-		return engine.VerdictRejected, cookiecodec.EscapeText(e.Rejected)
+		return engine.VerdictRejected, SafeText(e.Rejected, maxReasonRunes)
 	}
 	return engine.VerdictAccepted, ""
 }
@@ -553,9 +556,10 @@ func MaskEmail(email string) string {
 	return first + "…"
 }
 
-// shortText escapes s for a terminal and cuts it to at most n runes, with
-// "…" where it was cut.
-func shortText(s string, n int) string {
+// SafeText escapes s for a terminal (cookiecodec.EscapeText) and cuts it
+// to at most n runes, with "…" where it was cut: for any client-sent text a
+// view puts on the teacher's screen, such as a request's target.
+func SafeText(s string, n int) string {
 	s = cookiecodec.EscapeText(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s

@@ -344,11 +344,14 @@ func TestMaskEmail(t *testing.T) {
 	}
 }
 
-func TestShortText(t *testing.T) {
-	if got := shortText(strings.Repeat("é", 40), 32); got != strings.Repeat("é", 31)+"…" {
-		t.Errorf("shortText = %q", got)
+func TestSafeText(t *testing.T) {
+	if got := SafeText(strings.Repeat("é", 40), 32); got != strings.Repeat("é", 31)+"…" {
+		t.Errorf("SafeText = %q", got)
 	}
-	if got := shortText("Ann", 32); got != "Ann" {
-		t.Errorf("shortText = %q", got)
+	if got := SafeText("Ann", 32); got != "Ann" {
+		t.Errorf("SafeText = %q", got)
+	}
+	if got := SafeText("/\x1b]0;pwned\x07"+strings.Repeat("a", 4096), 20); got != `/\x1b]0;pwned\aaaaa…` {
+		t.Errorf("SafeText = %q", got)
 	}
 }
