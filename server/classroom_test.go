@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // fakeClock is a clock a test moves by hand.
@@ -261,6 +263,16 @@ func TestMineShowsOnlyYourOwnSession(t *testing.T) {
 	if r := get(t, student(t, "127.0.0.4"), base+"/me"); !strings.Contains(r.body, "sent no session cookie") || strings.Contains(r.body, "example.com") {
 		t.Errorf("/me with no cookie:\n%s", r.body)
 	}
+	// Stage 1 keeps no session, and /me says so.
+	if err := s.SetStage(StageHardcoded); err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, ann, base+"/me"); !strings.Contains(r.body, "this stage keeps no session") {
+		t.Errorf("/me in the hardcoded stage:\n%s", r.body)
+	}
+	if err := s.SetStage(StageTemplate); err != nil {
+		t.Fatal(err)
+	}
 	// Encrypted and server-side sessions say where the values come from.
 	if err := s.SetStorage(StorageEncrypted); err != nil {
 		t.Fatal(err)
@@ -352,6 +364,23 @@ func TestRemoteIP(t *testing.T) {
 	} {
 		if got := RemoteIP(in).String(); got != want {
 			t.Errorf("RemoteIP(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestMineShowsTheDatabaseRow(t *testing.T) {
+	b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	_, base := classServer(t, Config{Backend: b, Storage: StorageServer})
+	c := student(t, "127.0.0.2")
+	postForm(t, c, base+"/users", url.Values{"name": {"Ann"}, "email": {"ann@example.com"}})
+	r := get(t, c, base+"/me")
+	for _, want := range []string{"Accepted", "holds only a session id", `id="sid"`, "ann@example.com", "in the server's database"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("/me for a database session lacks %q:\n%s", want, r.body)
 		}
 	}
 }
