@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -32,6 +33,11 @@ type Classroom struct {
 	// When it is full, the address seen longest ago is forgotten (and gets
 	// a full budget if it comes back).
 	MaxClients int
+	// MaxConns bounds the connections one address may hold open at once;
+	// zero means DefaultMaxConns. More are closed as they arrive, so that
+	// nobody can take every file descriptor. It applies to an http.Server
+	// made by Server.HTTPServer.
+	MaxConns int
 	// Exempt are addresses the budget does not apply to and the table does
 	// not hold, such as the loopback addresses the tutor's own clients use.
 	Exempt []netip.Addr
@@ -49,6 +55,9 @@ const (
 	// DefaultMaxClients holds a large lecture hall's laptops and phones;
 	// an entry costs about 200 bytes, so the full table under 1 MiB.
 	DefaultMaxClients = 4096
+	// DefaultMaxConns is far above the six connections a browser opens to
+	// one server.
+	DefaultMaxConns = 64
 )
 
 // ClassClient is what the client table knows of one client address.
@@ -85,6 +94,8 @@ type classroom struct {
 	tooMany []byte
 	nosniff []string
 
+	conns connLimit
+
 	mu      sync.Mutex
 	byAddr  map[netip.Addr]*list.Element // of *classEntry
 	lru     list.List                    // front: seen most recently
@@ -102,13 +113,14 @@ type classEntry struct {
 
 // newClassroom returns classroom mode's state for c, with defaults filled in.
 func newClassroom(c Classroom) (*classroom, error) {
-	if c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0) || c.Burst < 0 || c.MaxClients < 0 {
-		return nil, fmt.Errorf("server: classroom: rate %v, burst %d and max clients %d must not be negative", c.Rate, c.Burst, c.MaxClients)
+	if c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0) || c.Burst < 0 || c.MaxClients < 0 || c.MaxConns < 0 {
+		return nil, fmt.Errorf("server: classroom: rate %v, burst %d, max clients %d and max connections %d must not be negative", c.Rate, c.Burst, c.MaxClients, c.MaxConns)
 	}
 	cr := &classroom{
 		rate:    cmpOr(c.Rate, DefaultClassRate),
 		burst:   float64(cmpOr(c.Burst, DefaultClassBurst)),
 		max:     cmpOr(c.MaxClients, DefaultMaxClients),
+		conns:   connLimit{max: cmpOr(c.MaxConns, DefaultMaxConns), open: make(map[netip.Addr]int)},
 		exempt:  slices.Clone(c.Exempt),
 		now:     c.Now,
 		byAddr:  make(map[netip.Addr]*list.Element),
@@ -218,6 +230,58 @@ func (c *classroom) stats() ClassStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return ClassStats{Clients: c.lru.Len(), MaxClients: c.max, Evicted: c.evicted, Refused: c.refused}
+}
+
+// connLimit counts the open connections of each address.
+type connLimit struct {
+	max  int
+	mu   sync.Mutex
+	open map[netip.Addr]int // only addresses with connections open
+	// counted holds the connections counted in open, so that a
+	// connection closed at once is not counted down twice.
+	counted map[net.Conn]netip.Addr
+}
+
+// connState is an http.Server's ConnState hook: it counts each address's
+// connections and closes a new one over the limit. Exempt addresses are
+// not limited.
+func (c *classroom) connState(conn net.Conn, state http.ConnState) {
+	l := &c.conns
+	switch state {
+	case http.StateNew:
+		addr := RemoteIP(conn.RemoteAddr().String())
+		if slices.Contains(c.exempt, addr) {
+			return
+		}
+		l.mu.Lock()
+		if l.open[addr] >= l.max {
+			l.mu.Unlock()
+			conn.Close()
+			return
+		}
+		l.open[addr]++
+		if l.counted == nil {
+			l.counted = make(map[net.Conn]netip.Addr)
+		}
+		l.counted[conn] = addr
+		l.mu.Unlock()
+	case http.StateClosed, http.StateHijacked:
+		l.mu.Lock()
+		if addr, ok := l.counted[conn]; ok {
+			delete(l.counted, conn)
+			if l.open[addr]--; l.open[addr] <= 0 {
+				delete(l.open, addr)
+			}
+		}
+		l.mu.Unlock()
+	}
+}
+
+// openConns returns how many connections addr holds open.
+func (c *classroom) openConns(addr netip.Addr) int {
+	c.conns.mu.Lock()
+	defer c.conns.mu.Unlock()
+	return c.conns.open[addr]
 }
 
 // RemoteIP returns the IP address of a request's RemoteAddr (host:port),

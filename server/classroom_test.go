@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -383,4 +385,59 @@ func TestMineShowsTheDatabaseRow(t *testing.T) {
 			t.Errorf("/me for a database session lacks %q:\n%s", want, r.body)
 		}
 	}
+}
+
+func TestClassroomConnectionsPerAddress(t *testing.T) {
+	s, err := New(Config{Keys: [][]byte{randomKey(t)}, Classroom: &Classroom{MaxConns: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := s.HTTPServer("")
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	base := "http://" + ln.Addr().String()
+	dial := func(src string) net.Conn {
+		t.Helper()
+		c, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}).Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	// closed reports whether the server closed c without a word.
+	closed := func(c net.Conn) bool {
+		c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		_, err := c.Read(make([]byte, 1))
+		return err != nil && !errors.Is(err, os.ErrDeadlineExceeded)
+	}
+	held := []net.Conn{dial("127.0.0.2"), dial("127.0.0.2"), dial("127.0.0.2")}
+	waitConns := func(n int) {
+		t.Helper()
+		for start := time.Now(); s.class.openConns(netip.MustParseAddr("127.0.0.2")) != n; time.Sleep(5 * time.Millisecond) {
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("open connections = %d, want %d", s.class.openConns(netip.MustParseAddr("127.0.0.2")), n)
+			}
+		}
+	}
+	waitConns(3)
+	if extra := dial("127.0.0.2"); !closed(extra) {
+		t.Error("a fourth connection from one address was kept open")
+	}
+	if r := get(t, student(t, "127.0.0.3"), base+"/"); r.status != http.StatusOK {
+		t.Errorf("another address = %d, want 200", r.status)
+	}
+	for _, c := range held {
+		if closed(c) {
+			t.Error("a connection within the limit was closed")
+		}
+	}
+	held[0].Close()
+	waitConns(2)
+	fmt.Fprintf(dial("127.0.0.2"), "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	waitConns(3)
 }

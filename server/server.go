@@ -201,7 +201,7 @@ func (s *Server) Subscribe(buffer int) *Subscription { return s.hub.subscribe(bu
 // HTTPServer returns an http.Server for s on addr, with timeouts and header
 // limits set so that a slow or greedy client cannot hold it.
 func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{
+	hs := &http.Server{
 		Addr:              addr,
 		Handler:           s.handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -210,6 +210,10 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if s.class != nil {
+		hs.ConnState = s.class.connState // classroom mode: connections per address
+	}
+	return hs
 }
 
 // routes builds the handler: the lesson's routes, behind cross-origin
