@@ -84,6 +84,13 @@ func TestModelTamperForgeStorage(t *testing.T) {
 			t.Errorf("after t the screen lacks %q:\n%s", want, s)
 		}
 	}
+	// The session pane gives the server's reason once.
+	_, reason := m.exchange.trip.Verdict()
+	detail := strings.TrimPrefix(reason, "bad signature: ")
+	plain := PlainStyles()
+	if pane := (renderer{st: &plain}).session(m.exchange.trip); strings.Count(pane, detail) != 1 {
+		t.Errorf("the session pane gives the reason %q %d times:\n%s", detail, strings.Count(pane, detail), pane)
+	}
 	if h := m.exchange.trip.Hops[0]; !strings.Contains(string(h.ResponseBody), "No user in this session") {
 		t.Errorf("tampered GET /show page:\n%s", h.ResponseBody)
 	}

@@ -132,7 +132,7 @@ func New(opts Options) (*Engine, error) {
 	if _, err := e.SetStorage(e.stages[e.idx].Storage); err != nil {
 		return nil, err
 	}
-	e.sub = e.srv.Subscribe(1024)
+	e.sub = e.srv.Subscribe(256) // drained at once by watch, which only pairs and hands on
 	go e.watch()
 	return e, nil
 }
