@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -22,7 +21,6 @@ import (
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
-	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/formtest/formtest/tui/qrtext"
 )
 
@@ -39,7 +37,7 @@ type classroomFlags struct {
 
 	// addrs lists the machine's interface addresses; nil means
 	// machineAddrs. Tests set it.
-	addrs func() ([]hostAddr, error)
+	addrs func() ([]classroom.HostAddr, error)
 	// random is where a fresh key comes from; nil means crypto/rand.
 	random io.Reader
 }
@@ -67,7 +65,7 @@ type classroomPlan struct {
 	// Server is the server's classroom configuration.
 	Server server.Classroom
 
-	addrs func() ([]hostAddr, error)
+	addrs func() ([]classroom.HostAddr, error)
 }
 
 // planClassroom returns how to serve a class, or nil when --classroom was
@@ -83,7 +81,7 @@ func planClassroom(addr string, c classroomFlags, keys keyFlags) (*classroomPlan
 	}
 	p := &classroomPlan{Addr: addr, addrs: c.addrs}
 	if p.addrs == nil {
-		p.addrs = machineAddrs
+		p.addrs = classroom.MachineAddrs
 	}
 	if !c.AddrSet {
 		p.Addr = classroomListenAddr
@@ -155,136 +153,65 @@ func (p *classroomPlan) localURL(listenURL string) string {
 	return u.String()
 }
 
-// hostAddr is an address of one of the machine's network interfaces.
-type hostAddr struct {
-	Iface string
-	IP    netip.Addr
-}
-
-// machineAddrs returns the addresses of the interfaces that are up and
-// running (a cable plugged in, Wi-Fi joined), loopback left out.
-func machineAddrs() ([]hostAddr, error) {
-	ifaces, err := net.Interfaces()
-	if err != nil {
-		return nil, fmt.Errorf("list network interfaces: %w", err)
-	}
-	var out []hostAddr
-	for _, ifc := range ifaces {
-		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagRunning == 0 || ifc.Flags&net.FlagLoopback != 0 {
-			continue
-		}
-		addrs, err := ifc.Addrs()
-		if err != nil {
-			continue
-		}
-		for _, a := range addrs {
-			if n, ok := a.(*net.IPNet); ok {
-				if ip, ok := netip.AddrFromSlice(n.IP); ok {
-					out = append(out, hostAddr{Iface: ifc.Name, IP: ip.Unmap()})
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-// joinURL is a URL students can open, and the interface it is on.
-type joinURL struct {
-	URL   string
-	Iface string
-}
-
-// joinURLs returns the URLs a student's device can reach the server at,
-// for a server listening on host and port: one for each address of the
-// machine that another device could reach (not loopback, link-local,
-// multicast or unspecified), IPv4 first. A server listening on one address
-// is reached at that address alone; on 0.0.0.0, at IPv4 addresses only.
-func joinURLs(host, port string, addrs []hostAddr) []joinURL {
-	var only netip.Addr
-	v4only := false
-	if ip, err := netip.ParseAddr(host); err == nil {
-		switch {
-		case ip == netip.IPv4Unspecified():
-			v4only = true
-		case !ip.IsUnspecified():
-			only = ip.Unmap()
-		}
-	}
-	var out []joinURL
-	seen := map[netip.Addr]bool{}
-	for _, a := range addrs {
-		ip := a.IP.Unmap()
-		switch {
-		case seen[ip], !ip.IsValid(), ip.IsLoopback(), ip.IsLinkLocalUnicast(), ip.IsMulticast(), ip.IsUnspecified(),
-			v4only && !ip.Is4(), only.IsValid() && ip != only:
-			continue
-		}
-		seen[ip] = true
-		out = append(out, joinURL{URL: "http://" + net.JoinHostPort(ip.String(), port) + "/", Iface: a.Iface})
-	}
-	if only.IsValid() && len(out) == 0 && !only.IsLoopback() && !only.IsLinkLocalUnicast() {
-		// Listening on an address no interface reported: trust the user.
-		out = append(out, joinURL{URL: "http://" + net.JoinHostPort(only.String(), port) + "/"})
-	}
-	v6 := func(j joinURL) int {
-		if strings.HasPrefix(j.URL, "http://[") {
-			return 1
-		}
-		return 0
-	}
-	slices.SortStableFunc(out, func(a, b joinURL) int { return cmp.Compare(v6(a), v6(b)) })
-	return out
-}
-
-// announce writes how students join the server at listenURL: its URLs,
-// a QR code of the first, the key in use and the budget, or plainly that
-// no other device can reach this machine. It returns the first URL, ""
-// when there is none.
-func (p *classroomPlan) announce(w io.Writer, listenURL string) (string, error) {
+// join returns how students reach the server whose listener says
+// listenURL, for the announcement and for a view.
+func (p *classroomPlan) join(listenURL string) (*classroom.Join, error) {
 	u, err := url.Parse(listenURL)
 	if err != nil {
-		return "", fmt.Errorf("server URL %q: %w", listenURL, err)
+		return nil, fmt.Errorf("server URL %q: %w", listenURL, err)
 	}
 	addrs, err := p.addrs()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	urls := joinURLs(hostOf(p.Addr), u.Port(), addrs)
+	j := &classroom.Join{
+		URLs:    classroom.JoinURLs(hostOf(p.Addr), u.Port(), addrs),
+		Local:   p.localURL(listenURL),
+		KeyNote: p.KeyNote,
+		Warning: p.Warning,
+		Rate:    cmp.Or(p.Server.Rate, server.DefaultClassRate),
+		Burst:   cmp.Or(p.Server.Burst, server.DefaultClassBurst),
+	}
+	if len(j.URLs) > 0 {
+		if j.QR, err = qrtext.Lines(j.URLs[0].URL, qrtext.Options{}); err != nil {
+			j.QR = nil // a URL too long for 80 columns: the URLs are still listed
+		}
+	}
+	return j, nil
+}
+
+// announce writes how students join: the URLs, a QR code of the first,
+// the key in use and the budget, or plainly that no other device can
+// reach this machine.
+func announce(w io.Writer, j *classroom.Join) error {
 	var b strings.Builder
-	if p.Warning != "" {
-		fmt.Fprintf(&b, "\n%s\n\n", p.Warning)
+	if j.Warning != "" {
+		fmt.Fprintf(&b, "\n%s\n\n", j.Warning)
 	}
-	if len(urls) == 0 {
-		fmt.Fprintf(&b, "This machine has no network address beyond loopback, so no other device\ncan reach the tutor. Join the class's network (Wi-Fi or cable) and start\nthe tutor again. On this machine it answers at %s\n", p.localURL(listenURL))
+	if len(j.URLs) == 0 {
+		fmt.Fprintf(&b, "This machine has no network address beyond loopback, so no other device\ncan reach the tutor. Join the class's network (Wi-Fi or cable) and start\nthe tutor again. On this machine it answers at %s\n", j.Local)
 	} else {
 		b.WriteString("Students join at (on the same network as this machine):\n")
 		width := 0
-		for _, j := range urls {
-			width = max(width, len(j.URL))
+		for _, u := range j.URLs {
+			width = max(width, len(u.URL))
 		}
-		for _, j := range urls {
-			fmt.Fprintf(&b, "  %-*s  %s\n", width, j.URL, cookiecodec.EscapeText(j.Iface))
+		for _, u := range j.URLs {
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, u.URL, classroom.SafeText(u.Iface, 16))
 		}
-		if lines, err := qrtext.Lines(urls[0].URL, qrtext.Options{}); err == nil {
-			fmt.Fprintf(&b, "\nScan to open %s:\n", urls[0].URL)
-			for _, l := range lines {
+		if j.QR != nil {
+			fmt.Fprintf(&b, "\nScan to open %s:\n", j.URLs[0].URL)
+			for _, l := range j.QR {
 				b.WriteString(l + "\n")
 			}
 			b.WriteString("\n")
 		}
 	}
-	st := p.Server
-	fmt.Fprintf(&b, "Session key: %s.\n", p.KeyNote)
-	fmt.Fprintf(&b, "Each student sees their own session at /me.\nEach computer may send %g requests a second (%d at once).\n",
-		cmp.Or(st.Rate, server.DefaultClassRate), cmp.Or(st.Burst, server.DefaultClassBurst))
+	fmt.Fprintf(&b, "Session key: %s.\n", j.KeyNote)
+	fmt.Fprintf(&b, "Each student sees their own session at /me.\nEach computer may send %g requests a second (%d at once).\n", j.Rate, j.Burst)
 	b.WriteString("The stage you choose applies to the whole class at once.\n")
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return "", err
-	}
-	if len(urls) == 0 {
-		return "", nil
-	}
-	return urls[0].URL, nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // runClassroomPlain logs the class's requests to w, a line each, until ctx
@@ -348,11 +275,11 @@ func classLine(r classroom.Row, e *server.Exchange) string {
 }
 
 // classroomNote is the tutor's status note in classroom mode.
-func classroomNote(joinAt string) string {
-	if joinAt == "" {
+func classroomNote(j *classroom.Join) string {
+	if len(j.URLs) == 0 {
 		return "Classroom: no network address beyond loopback, so only this machine can reach the server."
 	}
-	return "Classroom: students join at " + joinAt + " and see their own session at /me."
+	return "Classroom: students join at " + j.URLs[0].URL + " and see their own session at /me."
 }
 
 // waitForEnter asks the teacher to press Enter once the class has the

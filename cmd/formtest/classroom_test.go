@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 )
@@ -114,71 +115,32 @@ func containsAddr(as []netip.Addr, s string) bool {
 	return false
 }
 
-func testAddrs() []hostAddr {
-	var out []hostAddr
-	for _, a := range []struct{ iface, ip string }{
-		{"eth0", "fe80::1"},
-		{"wlan0", "2001:db8::23"},
-		{"wlan0", "192.168.1.23"},
-		{"eth0", "169.254.3.4"},
-		{"eth0", "10.0.0.5"},
-		{"lo", "127.0.0.1"},
-		{"wlan0", "192.168.1.23"},
-	} {
-		out = append(out, hostAddr{a.iface, netip.MustParseAddr(a.ip)})
-	}
-	return out
-}
-
-func TestJoinURLs(t *testing.T) {
-	for _, tc := range []struct {
-		host string
-		want string
-	}{
-		{"", "http://192.168.1.23:5000/ http://10.0.0.5:5000/ http://[2001:db8::23]:5000/"},
-		{"::", "http://192.168.1.23:5000/ http://10.0.0.5:5000/ http://[2001:db8::23]:5000/"},
-		{"0.0.0.0", "http://192.168.1.23:5000/ http://10.0.0.5:5000/"},
-		{"10.0.0.5", "http://10.0.0.5:5000/"},
-		{"198.51.100.9", "http://198.51.100.9:5000/"},
-		{"127.0.0.1", ""},
-	} {
-		var got []string
-		for _, j := range joinURLs(tc.host, "5000", testAddrs()) {
-			got = append(got, j.URL)
-		}
-		if strings.Join(got, " ") != tc.want {
-			t.Errorf("joinURLs(%q) = %v, want %s", tc.host, got, tc.want)
-		}
-	}
-	if got := joinURLs("", "5000", nil); len(got) != 0 {
-		t.Errorf("no addresses: %v", got)
-	}
-	// The machine's own addresses, whatever they are, never include loopback.
-	addrs, err := machineAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
-		if a.IP.IsLoopback() {
-			t.Errorf("machineAddrs lists %v on %s", a.IP, a.Iface)
-		}
+func testAddrs() []classroom.HostAddr {
+	return []classroom.HostAddr{
+		{Iface: "eth0", IP: netip.MustParseAddr("fe80::1")},
+		{Iface: "wlan0", IP: netip.MustParseAddr("2001:db8::23")},
+		{Iface: "wlan0", IP: netip.MustParseAddr("192.168.1.23")},
+		{Iface: "eth0", IP: netip.MustParseAddr("10.0.0.5")},
 	}
 }
 
 func TestAnnounce(t *testing.T) {
 	random := bytes.Repeat([]byte{0xcd}, 32)
-	p, err := planClassroom(":0", classroomFlags{On: true, random: bytes.NewReader(random), addrs: func() ([]hostAddr, error) { return testAddrs(), nil }}, keyFlags{})
+	p, err := planClassroom(":0", classroomFlags{On: true, random: bytes.NewReader(random), addrs: func() ([]classroom.HostAddr, error) { return testAddrs(), nil }}, keyFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	first, err := p.announce(&out, "http://[::]:5000")
+	j, err := p.join("http://[::]:5000")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := announce(&out, j); err != nil {
+		t.Fatal(err)
+	}
 	s := out.String()
-	if first != "http://192.168.1.23:5000/" {
-		t.Errorf("first URL = %q", first)
+	if j.URLs[0].URL != "http://192.168.1.23:5000/" || len(j.QR) == 0 || j.Local != "http://127.0.0.1:5000" {
+		t.Errorf("join = %+v", j)
 	}
 	for _, want := range []string{"Students join at", "http://192.168.1.23:5000/    wlan0", "http://[2001:db8::23]:5000/", "Scan to open http://192.168.1.23:5000/", "█▀", "random key made for this run", "/me", "whole class at once"} {
 		if !strings.Contains(s, want) {
@@ -194,11 +156,14 @@ func TestAnnounce(t *testing.T) {
 		}
 	}
 
-	none, _ := planClassroom(":0", classroomFlags{On: true, LessonKey: true, addrs: func() ([]hostAddr, error) { return nil, nil }}, keyFlags{})
+	none, _ := planClassroom(":0", classroomFlags{On: true, LessonKey: true, addrs: func() ([]classroom.HostAddr, error) { return nil, nil }}, keyFlags{})
 	out.Reset()
-	first, err = none.announce(&out, "http://[::]:5000")
-	if err != nil || first != "" {
-		t.Fatalf("announce = %q, %v", first, err)
+	j, err = none.join("http://[::]:5000")
+	if err != nil || len(j.URLs) != 0 || j.QR != nil {
+		t.Fatalf("join = %+v, %v", j, err)
+	}
+	if err := announce(&out, j); err != nil {
+		t.Fatal(err)
 	}
 	if s := out.String(); !strings.Contains(s, "no network address beyond loopback") || !strings.Contains(s, "http://127.0.0.1:5000") || !strings.Contains(s, "WARNING") || strings.Contains(s, "Scan") {
 		t.Errorf("announcement with no network:\n%s", s)
@@ -216,7 +181,7 @@ func TestTutorClassroomPlain(t *testing.T) {
 	opts := &tutorOptions{
 		Addr: "127.0.0.1:0", Plain: true, Store: "cookie", Out: out, ErrOut: io.Discard,
 		StatePath: t.TempDir() + "/formtest/tutor.json",
-		Classroom: classroomFlags{On: true, AddrSet: true, random: bytes.NewReader(random), addrs: func() ([]hostAddr, error) { return nil, nil }},
+		Classroom: classroomFlags{On: true, AddrSet: true, random: bytes.NewReader(random), addrs: func() ([]classroom.HostAddr, error) { return nil, nil }},
 		ready:     func(u string) { ready <- u },
 	}
 	// Resume at the template stage, where the form's values go into the session.
@@ -387,8 +352,8 @@ func TestTutorClassroomFullScreen(t *testing.T) {
 	out := &syncBuffer{}
 	opts := &tutorOptions{
 		Addr: "127.0.0.1:0", IsTTY: true, In: in, Out: out, ErrOut: io.Discard, Store: "cookie", Name: "Ada", Email: "ada@example.com",
-		Classroom: classroomFlags{On: true, AddrSet: true, addrs: func() ([]hostAddr, error) {
-			return []hostAddr{{Iface: "wlan0", IP: netip.MustParseAddr("192.0.2.44")}}, nil
+		Classroom: classroomFlags{On: true, AddrSet: true, addrs: func() ([]classroom.HostAddr, error) {
+			return []classroom.HostAddr{{Iface: "wlan0", IP: netip.MustParseAddr("192.0.2.44")}}, nil
 		}},
 		programOptions: []tea.ProgramOption{tea.WithWindowSize(100, 30), tea.WithColorProfile(colorprofile.ASCII)},
 	}

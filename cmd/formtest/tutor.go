@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/sessionstore"
@@ -246,10 +247,13 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	}
 	defer bg.shutdown(ctx, 5*time.Second)
 	url := bg.url
-	var joinAt string // classroom mode: the URL students open
+	var join *classroom.Join // classroom mode: how students join
 	if class != nil {
 		url = class.localURL(bg.url)
-		if joinAt, err = class.announce(opts.Out, bg.url); err != nil {
+		if join, err = class.join(bg.url); err != nil {
+			return err
+		}
+		if err := announce(opts.Out, join); err != nil {
 			return err
 		}
 	}
@@ -286,7 +290,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Engine: eng, Form: form})
 	}
 	if class != nil {
-		note = strings.TrimSpace(note + " " + classroomNote(joinAt))
+		note = strings.TrimSpace(note + " " + classroomNote(join))
 		if err := waitForEnter(ctx, opts.Out, opts.In); err != nil {
 			return err
 		}
