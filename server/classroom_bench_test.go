@@ -41,11 +41,7 @@ func BenchmarkBudget(b *testing.B) {
 					b.Fatal(err)
 				}
 				h := s.budget(noop)
-				reqs := make([]*http.Request, n)
-				for i := range reqs {
-					reqs[i] = httptest.NewRequest(http.MethodGet, "/", nil)
-					reqs[i].RemoteAddr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 40000).String()
-				}
+				reqs := classRequests(n)
 				w := &discardWriter{h: make(http.Header)}
 				b.ReportAllocs()
 				i := 0
@@ -72,11 +68,7 @@ func BenchmarkClassroomIndex(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			reqs := make([]*http.Request, 300)
-			for i := range reqs {
-				reqs[i] = httptest.NewRequest(http.MethodGet, "/", nil)
-				reqs[i].RemoteAddr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 40000).String()
-			}
+			reqs := classRequests(300)
 			w := &discardWriter{h: make(http.Header)}
 			b.ReportAllocs()
 			i := 0
@@ -90,4 +82,15 @@ func BenchmarkClassroomIndex(b *testing.B) {
 			}
 		})
 	}
+}
+
+// classRequests returns n requests for GET /, each from an address of its
+// own (10.0.0.0 and on).
+func classRequests(n int) []*http.Request {
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = httptest.NewRequest(http.MethodGet, "/", nil)
+		reqs[i].RemoteAddr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 40000).String()
+	}
+	return reqs
 }

@@ -22,22 +22,7 @@ import (
 // engine over it, and a model fed by the engine's stream.
 func class(t *testing.T) (*engine.Engine, *Model, string) {
 	t.Helper()
-	srv, err := server.New(server.Config{
-		Keys:      [][]byte{[]byte("a random classroom key, 32 bytes!")},
-		Storage:   server.StorageSigned,
-		Classroom: &server.Classroom{Exempt: []netip.Addr{netip.MustParseAddr("127.0.0.1")}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := srv.HTTPServer("")
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	base := "http://" + ln.Addr().String()
+	srv, base := serveClass(t, server.Classroom{Exempt: []netip.Addr{netip.MustParseAddr("127.0.0.1")}})
 	ls, err := lessons.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +40,24 @@ func class(t *testing.T) (*engine.Engine, *Model, string) {
 	t.Cleanup(w.Close)
 	go m.Feed(t.Context(), w.C)
 	return e, m, base
+}
+
+// serveClass starts a server in classroom mode c on 127.0.0.1, at the
+// template stage, and returns it with its URL.
+func serveClass(t *testing.T, c server.Classroom) (*server.Server, string) {
+	t.Helper()
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte("a random classroom key, 32 bytes!")}, Storage: server.StorageSigned, Classroom: &c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := srv.HTTPServer("")
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return srv, "http://" + ln.Addr().String()
 }
 
 // browser is a student's browser: its connections come from source (a
@@ -212,21 +215,11 @@ func TestClassFromRealTraffic(t *testing.T) {
 }
 
 func TestRefusedRequestsCountFromTheServer(t *testing.T) {
-	srv, err := server.New(server.Config{Keys: [][]byte{[]byte("a random classroom key, 32 bytes!")}, Classroom: &server.Classroom{Burst: 2, Rate: 0.001}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := srv.HTTPServer("")
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
+	srv, base := serveClass(t, server.Classroom{Burst: 2, Rate: 0.001})
 	sub := srv.Subscribe(64)
 	defer sub.Close()
 	m := New(Options{Server: srv})
-	b := newBrowser(t, "http://"+ln.Addr().String(), "127.0.0.2", firefox)
+	b := newBrowser(t, base, "127.0.0.2", firefox)
 	for range 5 {
 		b.do("GET", "/", nil)
 	}
