@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/lessons/engine"
@@ -347,4 +349,38 @@ func TestSafeText(t *testing.T) {
 	if got := SafeText("/\x1b]0;pwned\x07"+strings.Repeat("a", 4096), 20); got != `/\x1b]0;pwned\aaaaa…` {
 		t.Errorf("SafeText = %q", got)
 	}
+}
+
+// FuzzRowsAreSafeToPrint feeds the model an exchange whose client-sent
+// parts are arbitrary, and checks that no string of its row could drive a
+// terminal or overflow a line.
+func FuzzRowsAreSafeToPrint(f *testing.F) {
+	f.Add("Ann", "ann@example.com", firefox, "bad signature")
+	f.Add("\x1b[2J\x1b]0;x\x07", "\u202e@\x00", "\x9b31m/1", strings.Repeat("é", 300))
+	f.Fuzz(func(t *testing.T, name, email, ua, reason string) {
+		m := New(Options{})
+		o := observation(addr(1), ua, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		o.Exchange.Method, o.Exchange.Status = "POST", 302
+		o.Exchange.Form = url.Values{"name": {name}, "email": {email}}
+		o.Exchange.IncomingCookie, o.Exchange.Rejected = "x", reason
+		m.Add(o)
+		rows := m.Rows()
+		if len(rows) != 1 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		r := rows[0]
+		for _, s := range []string{r.Label, r.Browser, r.Name, r.Email, r.Rejected} {
+			if utf8.RuneCountInString(s) > maxReasonRunes {
+				t.Errorf("%d runes: %.40q", utf8.RuneCountInString(s), s)
+			}
+			if !utf8.ValidString(s) {
+				t.Errorf("row text %q is not UTF-8", s)
+			}
+			for _, c := range s {
+				if !unicode.IsPrint(c) && c != ' ' {
+					t.Errorf("row text %q holds %U", s, c)
+				}
+			}
+		}
+	})
 }
