@@ -6,6 +6,7 @@ package server
 // student can read their own session, decoded, at GET /me.
 
 import (
+	"cmp"
 	"container/list"
 	"encoding/json"
 	"fmt"
@@ -117,10 +118,10 @@ func newClassroom(c Classroom) (*classroom, error) {
 		return nil, fmt.Errorf("server: classroom: rate %v, burst %d, max clients %d and max connections %d must not be negative", c.Rate, c.Burst, c.MaxClients, c.MaxConns)
 	}
 	cr := &classroom{
-		rate:    cmpOr(c.Rate, DefaultClassRate),
-		burst:   float64(cmpOr(c.Burst, DefaultClassBurst)),
-		max:     cmpOr(c.MaxClients, DefaultMaxClients),
-		conns:   connLimit{max: cmpOr(c.MaxConns, DefaultMaxConns), open: make(map[netip.Addr]int)},
+		rate:    cmp.Or(c.Rate, DefaultClassRate),
+		burst:   float64(cmp.Or(c.Burst, DefaultClassBurst)),
+		max:     cmp.Or(c.MaxClients, DefaultMaxClients),
+		conns:   connLimit{max: cmp.Or(c.MaxConns, DefaultMaxConns), open: make(map[netip.Addr]int)},
 		exempt:  slices.Clone(c.Exempt),
 		now:     c.Now,
 		byAddr:  make(map[netip.Addr]*list.Element),
@@ -147,14 +148,6 @@ const tooManyPage = `<!doctype html>
 </body></html>
 `
 
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
 // allow spends one request of addr's budget. When none is left it counts
 // a refusal and returns how long until one is.
 func (c *classroom) allow(addr netip.Addr) (ok bool, retry time.Duration) {
@@ -177,7 +170,8 @@ func (c *classroom) allow(addr netip.Addr) (ok bool, retry time.Duration) {
 	}
 	e.Refused++
 	c.refused++
-	return false, time.Duration((1 - e.tokens) / c.rate * float64(time.Second))
+	// At the slowest rates the wait is capped, so it always fits a Duration.
+	return false, time.Duration(min((1-e.tokens)/c.rate, 3600) * float64(time.Second))
 }
 
 // entry returns addr's row, making one with a full budget when there is
