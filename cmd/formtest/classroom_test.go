@@ -352,6 +352,7 @@ func TestTutorClassroomFullScreen(t *testing.T) {
 	out := &syncBuffer{}
 	opts := &tutorOptions{
 		Addr: "127.0.0.1:0", IsTTY: true, In: in, Out: out, ErrOut: io.Discard, Store: "cookie", Name: "Ada", Email: "ada@example.com",
+		StatePath: t.TempDir() + "/formtest/tutor.json",
 		Classroom: classroomFlags{On: true, AddrSet: true, addrs: func() ([]classroom.HostAddr, error) {
 			return []classroom.HostAddr{{Iface: "wlan0", IP: netip.MustParseAddr("192.0.2.44")}}, nil
 		}},

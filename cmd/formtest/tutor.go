@@ -290,7 +290,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Engine: eng, Form: form})
 	}
 	if class != nil {
-		note = strings.TrimSpace(note + " " + classroomNote(join))
+		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
 		if err := waitForEnter(ctx, opts.Out, opts.In); err != nil {
 			return err
 		}
