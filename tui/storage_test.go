@@ -209,8 +209,8 @@ func TestModelGrowsUntilTheCookieIsFull(t *testing.T) {
 	if g := m.lastGrowth(); g == nil || !slices.IsSorted(g.Sizes) || len(g.Sizes) != runs {
 		t.Errorf("cookie sizes %+v over %d runs", g, runs)
 	}
-	if !m.status.isErr || !strings.Contains(m.status.text, "413: the session would not fit in a cookie") || !strings.Contains(screen(m), "HTTP/1.1 413 Request Entity Too Large") {
-		t.Errorf("after the 413: status %q\n%s", m.status.text, screen(m))
+	if !m.status.isErr || !strings.Contains(m.status.text, fmt.Sprintf("%d: the session would not fit in a cookie", server.StatusSessionTooLarge)) || !strings.Contains(screen(m), "HTTP/1.1 "+tooLarge) {
+		t.Errorf("after the session outgrew its cookie: status %q\n%s", m.status.text, screen(m))
 	}
 	// In the database the session grows on and the cookie stays small.
 	press(t, m, "S", "S")

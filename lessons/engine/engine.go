@@ -18,6 +18,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -187,7 +188,7 @@ func (e *Engine) Server() *server.Server { return e.srv }
 func (e *Engine) URL() string { return e.url }
 
 // Stages returns the stages, in order.
-func (e *Engine) Stages() []Stage { return e.stages }
+func (e *Engine) Stages() []Stage { return slices.Clone(e.stages) }
 
 // Current returns the current stage.
 func (e *Engine) Current() Stage {
