@@ -54,3 +54,24 @@ func BenchmarkRows(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRow measures one row looked up, as the plain class log does
+// for every request.
+func BenchmarkRow(b *testing.B) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, n := range classSizes {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			m := New(Options{})
+			for i := range n {
+				m.Add(observation(addr(i), firefox, t0.Add(time.Duration(i)*time.Millisecond)))
+			}
+			k := Key{addr(n / 2), "Firefox"}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := m.Row(k); !ok {
+					b.Fatal("no row")
+				}
+			}
+		})
+	}
+}

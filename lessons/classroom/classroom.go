@@ -388,12 +388,21 @@ func (m *Model) relabel() {
 
 // Row returns k's row, labelled as Rows would label it.
 func (m *Model) Row(k Key) (Row, bool) {
-	for _, r := range m.Rows() {
-		if r.Key == k {
-			return r, true
+	m.mu.Lock()
+	r, ok := m.rows[k]
+	if !ok {
+		m.mu.Unlock()
+		return Row{}, false
+	}
+	m.relabel()
+	out := r.Row
+	m.mu.Unlock()
+	if m.srv != nil {
+		if c, ok := m.srv.ClassClient(out.Addr); ok {
+			out.Refused = c.Refused
 		}
 	}
-	return Row{}, false
+	return out, true
 }
 
 // Exchanges returns the latest exchanges of k's client that are still
