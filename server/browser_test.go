@@ -40,28 +40,7 @@ func TestBrowserFormToShow(t *testing.T) {
 	}
 	ts := httptest.NewServer(s)
 	defer ts.Close()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancelAlloc()
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	defer cancelBrowser()
-	// The first action starts the browser; later ones run under a deadline.
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
-		t.Fatalf("open the form: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
+	ctx := openInChromium(t, chromium, ts.URL+"/")
 
 	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.ID("name")),
@@ -112,6 +91,35 @@ func TestBrowserFormToShow(t *testing.T) {
 	if !found {
 		t.Errorf("the browser holds no %q cookie; it has %d cookies", CookieName, len(cookies))
 	}
+}
+
+// openInChromium starts a headless Chromium at chromium, opens u in it and
+// returns a context for more actions, under a 30-second deadline. The
+// browser stops when the test ends.
+func openInChromium(t *testing.T, chromium, u string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.Headless,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	t.Cleanup(cancelBrowser)
+	// The first action starts the browser; later ones run under a deadline.
+	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
+		t.Fatalf("open %s: %v", u, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // must returns a func that fails t on a non-nil error and returns v.

@@ -55,6 +55,10 @@ type Config struct {
 	// Backend is the session database for StorageServer; nil means the
 	// server can keep sessions only in cookies. The Server does not close it.
 	Backend sessionstore.Backend
+	// Classroom turns on classroom mode (see classroom.go): a request
+	// budget per client address, a bounded client table and each
+	// student's own session at GET /me. Nil, the default, leaves it off.
+	Classroom *Classroom
 }
 
 // Server is the form_test app. Its zero value is not usable; call New.
@@ -72,6 +76,7 @@ type Server struct {
 	log       *slog.Logger
 	buffers   sync.Pool // of *bytes.Buffer, reused by renderStatus
 	headers   pageHeaders
+	class     *classroom // nil outside classroom mode
 }
 
 // New returns a Server configured by cfg.
@@ -132,6 +137,14 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.blockKeys = append(s.blockKeys, b)
 	}
+	if cfg.Classroom != nil {
+		if s.class, err = newClassroom(*cfg.Classroom); err != nil {
+			return nil, err
+		}
+		if err := s.classroomPages(pages); err != nil {
+			return nil, err
+		}
+	}
 	s.headers = newPageHeaders()
 	s.stage.Store(st)
 	s.storage.Store(storage)
@@ -191,7 +204,7 @@ func (s *Server) Subscribe(buffer int) *Subscription { return s.hub.subscribe(bu
 // HTTPServer returns an http.Server for s on addr, with timeouts and header
 // limits set so that a slow or greedy client cannot hold it.
 func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{
+	hs := &http.Server{
 		Addr:              addr,
 		Handler:           s.handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -200,18 +213,24 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if s.class != nil {
+		hs.ConnState = s.class.connState // classroom mode: connections per address
+	}
+	return hs
 }
 
 // routes builds the handler: the lesson's routes, behind cross-origin
-// protection, behind the observer so that refused requests are seen too.
+// protection, behind the observer so that refused requests are seen too,
+// behind classroom mode's budget, so that a flood is refused before it costs.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("POST /users", s.createUser)
 	mux.HandleFunc("GET /show", s.showUser)
 	mux.HandleFunc("POST /logout", s.logout)
+	s.classroomRoutes(mux)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	return s.observe(cop.Handler(mux))
+	return s.budget(s.observe(cop.Handler(mux)))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/sessionstore"
@@ -36,6 +37,8 @@ type tutorOptions struct {
 	// Keys give the server's keys, as for serve; none means the lesson's
 	// public key, which lets the secret-key stage forge a session.
 	Keys keyFlags
+	// Classroom is --classroom and its flags (classroom.go).
+	Classroom classroomFlags
 
 	// NoColor is set when the user asked for no colour (see noColor).
 	NoColor bool
@@ -77,13 +80,22 @@ SQLite file, sessions.db, next to the saved progress; --store picks
 another (sqlite:PATH or redis://HOST:PORT/DB), and --store cookie none.
 
 When stdout is not a terminal, or with --plain, the tutor runs every stage
-and prints the whole tutorial as a plain transcript, with no escape codes.`,
+and prints the whole tutorial as a plain transcript, with no escape codes.
+
+--classroom serves the form to a whole class on the local network: on
+every interface and a free port (or --addr), with a fresh random key for
+the run (--secret or --secret-file to keep sessions across restarts), a
+request budget per computer, and each student's own session at /me. It
+prints the URLs to join and a QR code of the first. With --plain it logs
+the class's requests, a line each, until interrupted. --lesson-key signs
+with the lesson's public key instead, so students can forge sessions.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
   formtest tutor --plain > transcript.txt
   formtest tutor --addr 127.0.0.1:5000 --reset
   formtest tutor --store redis://127.0.0.1:6379/0
-  formtest tutor --secret "hex:$(openssl rand -hex 32)"   # F's forged cookie is refused`,
+  formtest tutor --secret "hex:$(openssl rand -hex 32)"   # F's forged cookie is refused
+  formtest tutor --classroom                              # students scan the QR code`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.In = cmd.InOrStdin()
@@ -93,6 +105,7 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
 			opts.NoColor = noColor(os.Getenv)
 			opts.Keys.readEnv(os.Getenv)
 			opts.StatePath = statePath(os.Getenv, runtime.GOOS)
+			opts.Classroom.AddrSet = cmd.Flags().Changed("addr")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -100,12 +113,13 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address for the in-process server; port 0 picks a free one")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "address for the in-process server, loopback only unless --classroom (whose default is every interface, :0); port 0 picks a free one")
 	f.StringVar(&opts.Name, "name", "Ada", "name the demo form posts")
 	f.StringVar(&opts.Email, "email", "ada@example.com", "email the demo form posts")
 	f.BoolVar(&opts.Plain, "plain", false, "print the tutorial as a plain transcript (automatic when stdout is not a terminal)")
 	f.BoolVar(&opts.Reset, "reset", false, "forget saved progress and start at stage 1")
 	opts.Keys.register(f, "session key (repeatable: the first signs, all verify); default $FORMTEST_SECRET, else the lesson's public key")
+	opts.Classroom.register(f)
 	f.StringVar(&opts.Store, "store", "", "session database for server-side sessions: sqlite:`PATH`, redis://HOST:PORT/DB, or cookie for none (default: sessions.db next to the saved progress)")
 	return cmd
 }
@@ -186,15 +200,26 @@ func openTutorStore(ctx context.Context, opts *tutorOptions) (b sessionstore.Bac
 
 // runTutor runs the tutorial until the learner quits or ctx is done.
 func runTutor(ctx context.Context, opts *tutorOptions) error {
-	host, _, err := net.SplitHostPort(opts.Addr)
+	// Classroom mode (classroom.go) has an address, keys and limits of its own.
+	class, err := planClassroom(opts.Addr, opts.Classroom, opts.Keys)
+	if err != nil {
+		return err
+	}
+	addr := opts.Addr
+	if class != nil {
+		addr = class.Addr
+	}
+	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return usageErrorf("--addr %q: want host:port, such as 127.0.0.1:0: %w", opts.Addr, err)
 	}
-	if !isLoopback(host) {
-		return usageErrorf("--addr %q: the tutor is a lesson for this machine, so it listens on loopback only (127.0.0.1, ::1 or localhost)", opts.Addr)
+	if !isLoopback(host) && class == nil {
+		return usageErrorf("--addr %q: the tutor is a lesson for this machine, so it listens on loopback only (127.0.0.1, ::1 or localhost); --classroom serves a class on the network", opts.Addr)
 	}
-	keys, _, err := serveKeys(opts.Keys, true)
-	if err != nil {
+	var keys [][]byte
+	if class != nil {
+		keys = class.Keys
+	} else if keys, _, err = serveKeys(opts.Keys, true); err != nil {
 		return err
 	}
 	ls, err := lessons.Embedded()
@@ -212,16 +237,26 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if backend != nil {
 		defer backend.Close()
 	}
-	srv, err := server.New(server.Config{Keys: keys, Stage: first, Storage: server.StorageSigned, Backend: backend})
+	srv, err := server.New(server.Config{Keys: keys, Stage: first, Storage: server.StorageSigned, Backend: backend, Classroom: class.serverConfig()})
 	if err != nil {
 		return err
 	}
-	bg, err := startServer(srv, opts.Addr)
+	bg, err := startServer(srv, addr)
 	if err != nil {
 		return err
 	}
 	defer bg.shutdown(ctx, 5*time.Second)
 	url := bg.url
+	var join *classroom.Join // classroom mode: how students join
+	if class != nil {
+		url = class.localURL(bg.url)
+		if join, err = class.join(bg.url); err != nil {
+			return err
+		}
+		if err := announce(opts.Out, join); err != nil {
+			return err
+		}
+	}
 	if opts.ready != nil {
 		opts.ready(url)
 	}
@@ -230,7 +265,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 
 	var progress engine.Progress
 	var note string
-	if !plain {
+	if !plain || class != nil {
 		progress, note = engine.LoadProgress(opts.StatePath)
 		if opts.Reset {
 			progress, note = engine.Progress{}, "Progress reset: starting at stage 1."
@@ -249,7 +284,16 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		if storeWarning != "" {
 			fmt.Fprintln(opts.ErrOut, "formtest tutor: "+storeWarning)
 		}
+		if class != nil {
+			return runClassroomPlain(ctx, opts.Out, eng, srv)
+		}
 		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Engine: eng, Form: form})
+	}
+	if class != nil {
+		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
+		if err := waitForEnter(ctx, opts.Out, opts.In); err != nil {
+			return err
+		}
 	}
 
 	if storeWarning != "" {

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/netip"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/formtest/formtest/lessons/classroom"
+	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/server"
+)
+
+func TestPlanClassroomKeys(t *testing.T) {
+	random := bytes.Repeat([]byte{0xab}, 32)
+	strong := "hex:" + strings.Repeat("5a", 32)
+	for _, tc := range []struct {
+		name    string
+		flags   classroomFlags
+		keys    keyFlags
+		wantKey []byte
+		warn    bool
+		errWant string
+	}{
+		{name: "a fresh random key", flags: classroomFlags{On: true}, wantKey: random},
+		{name: "--secret keeps sessions", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{strong}}, wantKey: bytes.Repeat([]byte{0x5a}, 32)},
+		{name: "FORMTEST_SECRET", flags: classroomFlags{On: true}, keys: keyFlags{EnvSecret: strong}, wantKey: bytes.Repeat([]byte{0x5a}, 32)},
+		{name: "the lesson's key only when asked", flags: classroomFlags{On: true, LessonKey: true}, wantKey: []byte(server.LessonKey), warn: true},
+		{name: "a short key", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{"short"}}, errWant: "at least 32 bytes"},
+		{name: "the lesson's key as --secret", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{server.LessonKey}}, errWant: "at least 32 bytes"},
+		{name: "--lesson-key and --secret", flags: classroomFlags{On: true, LessonKey: true}, keys: keyFlags{Secrets: []string{strong}}, errWant: "contradict"},
+		{name: "--lesson-key alone", flags: classroomFlags{LessonKey: true}, errWant: "--lesson-key is for --classroom"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.flags.random = bytes.NewReader(random)
+			p, err := planClassroom("127.0.0.1:0", tc.flags, tc.keys)
+			if tc.errWant != "" {
+				var ee *exitError
+				if err == nil || !strings.Contains(err.Error(), tc.errWant) || !errors.As(err, &ee) || ee.code != exitUsage {
+					t.Fatalf("err = %v, want a usage error with %q", err, tc.errWant)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Keys) != 1 || !bytes.Equal(p.Keys[0], tc.wantKey) {
+				t.Errorf("keys = %x, want %x", p.Keys, tc.wantKey)
+			}
+			if (p.Warning != "") != tc.warn || tc.warn && !strings.Contains(p.Warning, "Every student can forge any session") {
+				t.Errorf("warning = %q", p.Warning)
+			}
+			if strings.Contains(p.KeyNote, hex.EncodeToString(p.Keys[0])) || strings.Contains(p.KeyNote, string(p.Keys[0])) {
+				t.Errorf("the key note holds the key: %q", p.KeyNote)
+			}
+			if p.Addr != classroomListenAddr {
+				t.Errorf("addr = %q without --addr, want %q", p.Addr, classroomListenAddr)
+			}
+		})
+	}
+	if p, err := planClassroom("127.0.0.1:0", classroomFlags{}, keyFlags{}); p != nil || err != nil {
+		t.Errorf("without --classroom: %v, %v; want no plan", p, err)
+	}
+	// A failing random source is an error, not a weak key.
+	if _, err := planClassroom(":0", classroomFlags{On: true, random: strings.NewReader("short")}, keyFlags{}); err == nil {
+		t.Error("a short read of randomness was accepted")
+	}
+	// A key is fresh each run.
+	a, _ := planClassroom(":0", classroomFlags{On: true}, keyFlags{})
+	b, _ := planClassroom(":0", classroomFlags{On: true}, keyFlags{})
+	if bytes.Equal(a.Keys[0], b.Keys[0]) || len(a.Keys[0]) != 32 {
+		t.Errorf("two runs' keys: %x and %x", a.Keys[0], b.Keys[0])
+	}
+}
+
+func TestPlanClassroomAddr(t *testing.T) {
+	p, err := planClassroom("192.0.2.7:8000", classroomFlags{On: true, AddrSet: true}, keyFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Addr != "192.0.2.7:8000" || !containsAddr(p.Server.Exempt, "192.0.2.7") || !containsAddr(p.Server.Exempt, "127.0.0.1") {
+		t.Errorf("plan = %+v", p)
+	}
+	if _, err := planClassroom("nonsense", classroomFlags{On: true, AddrSet: true}, keyFlags{}); err == nil {
+		t.Error("--addr nonsense accepted")
+	}
+	if got := p.localURL("http://[::]:4000"); got != "http://127.0.0.1:4000" {
+		t.Errorf("localURL = %q", got)
+	}
+	if got := p.localURL("http://192.0.2.7:8000"); got != "http://192.0.2.7:8000" {
+		t.Errorf("localURL = %q", got)
+	}
+}
+
+func containsAddr(as []netip.Addr, s string) bool {
+	for _, a := range as {
+		if a == netip.MustParseAddr(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func testAddrs() []classroom.HostAddr {
+	return []classroom.HostAddr{
+		{Iface: "eth0", IP: netip.MustParseAddr("fe80::1")},
+		{Iface: "wlan0", IP: netip.MustParseAddr("2001:db8::23")},
+		{Iface: "wlan0", IP: netip.MustParseAddr("192.168.1.23")},
+		{Iface: "eth0", IP: netip.MustParseAddr("10.0.0.5")},
+	}
+}
+
+func TestAnnounce(t *testing.T) {
+	random := bytes.Repeat([]byte{0xcd}, 32)
+	p, err := planClassroom(":0", classroomFlags{On: true, random: bytes.NewReader(random), addrs: func() ([]classroom.HostAddr, error) { return testAddrs(), nil }}, keyFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	j, err := p.join("http://[::]:5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := announce(&out, j); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if j.URLs[0].URL != "http://192.168.1.23:5000/" || len(j.QR) == 0 || j.Local != "http://127.0.0.1:5000" {
+		t.Errorf("join = %+v", j)
+	}
+	for _, want := range []string{"Students join at", "http://192.168.1.23:5000/    wlan0", "http://[2001:db8::23]:5000/", "Scan to open http://192.168.1.23:5000/", "█▀", "random key made for this run", "/me", "whole class at once"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("announcement lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, hex.EncodeToString(random)) || strings.Contains(s, string(random)) {
+		t.Error("the announcement prints the key")
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+
+	none, _ := planClassroom(":0", classroomFlags{On: true, LessonKey: true, addrs: func() ([]classroom.HostAddr, error) { return nil, nil }}, keyFlags{})
+	out.Reset()
+	j, err = none.join("http://[::]:5000")
+	if err != nil || len(j.URLs) != 0 || j.QR != nil {
+		t.Fatalf("join = %+v, %v", j, err)
+	}
+	if err := announce(&out, j); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "no network address beyond loopback") || !strings.Contains(s, "http://127.0.0.1:5000") || !strings.Contains(s, "WARNING") || strings.Contains(s, "Scan") {
+		t.Errorf("announcement with no network:\n%s", s)
+	}
+}
+
+// TestTutorClassroomPlain runs the tutor in classroom mode with --plain on
+// 127.0.0.1, with students from 127.0.0.2 and 127.0.0.3.
+func TestTutorClassroomPlain(t *testing.T) {
+	random := bytes.Repeat([]byte{0xef}, 32)
+	out := &syncBuffer{}
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	opts := &tutorOptions{
+		Addr: "127.0.0.1:0", Plain: true, Store: "cookie", Out: out, ErrOut: io.Discard,
+		StatePath: t.TempDir() + "/formtest/tutor.json",
+		Classroom: classroomFlags{On: true, AddrSet: true, random: bytes.NewReader(random), addrs: func() ([]classroom.HostAddr, error) { return nil, nil }},
+		ready:     func(u string) { ready <- u },
+	}
+	// Resume at the template stage, where the form's values go into the session.
+	if err := saveTestProgress(opts.StatePath, "template"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- runTutor(ctx, opts) }()
+	var base string
+	select {
+	case base = <-ready:
+	case err := <-done:
+		t.Fatalf("runTutor: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the tutor did not start")
+	}
+	waitFor(t, out, "waiting for the class")
+
+	ann := classStudent(t, "127.0.0.2")
+	post(t, ann, base+"/users", url.Values{"name": {"Ann"}, "email": {"ann@example.com"}})
+	// A session forged with the lesson's public key is refused: the
+	// classroom's key is random.
+	lessonSrv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Stage: server.StageTemplate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := forgeWith(t, lessonSrv)
+	req, _ := http.NewRequest(http.MethodGet, base+"/me", nil)
+	req.AddCookie(&http.Cookie{Name: server.CookieName, Value: forged})
+	res, err := classStudent(t, "127.0.0.3").Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "Refused: bad signature") || strings.Contains(string(body), "Mallory") {
+		t.Errorf("the forged cookie's /me:\n%s", body)
+	}
+
+	waitFor(t, out, "GET /me -> 200; cookie refused")
+	// A hostile student: a 4 KB target and a User-Agent that would turn
+	// the teacher's text around. Neither reaches the screen as sent.
+	conn, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.4")}}).Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /%s HTTP/1.1\r\nHost: x\r\nUser-Agent: \u202eevil/1.0\r\nConnection: close\r\n\r\n", strings.Repeat("a", 4096))
+	io.Copy(io.Discard, conn)
+	conn.Close()
+	waitFor(t, out, "-> 404")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("runTutor: %v", err)
+	}
+	s := out.String()
+	for _, want := range []string{
+		"no network address beyond loopback", "random key made for this run",
+		".2     Go       POST /users -> 302; submitted Ann <a…@…>; holds a session",
+		".3     Go       GET /me -> 200; cookie refused (bad signature",
+		"1 of 3 clients holds a session; 3 clients in all.", ".4     evil     GET /aaaa",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	for _, never := range []string{"ann@example.com", hex.EncodeToString(random), "Stage 2: The session", "\u202e", "\x1b"} {
+		if strings.Contains(s, never) {
+			t.Errorf("output holds %q", never)
+		}
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if len(line) > 400 {
+			t.Errorf("a line of %d bytes: %.100q…", len(line), line)
+		}
+	}
+}
+
+func saveTestProgress(path, stage string) error {
+	return engine.SaveProgress(path, engine.Progress{Current: stage})
+}
+
+func waitFor(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	for start := time.Now(); !strings.Contains(out.String(), want); time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("no %q in:\n%s", want, out.String())
+		}
+	}
+}
+
+// classStudent is a client whose connections come from source.
+func classStudent(t *testing.T, source string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(source)}}
+	tr := &http.Transport{DialContext: d.DialContext}
+	t.Cleanup(tr.CloseIdleConnections)
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second}
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values) {
+	t.Helper()
+	res, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+}
+
+// forgeWith returns a session cookie for "Mallory" that srv signed.
+func forgeWith(t *testing.T, srv *server.Server) string {
+	t.Helper()
+	hs := &http.Server{Handler: srv}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.Serve(ln)
+	defer hs.Close()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm("http://"+ln.Addr().String()+"/users", url.Values{"name": {"Mallory"}, "email": {"m@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, ck := range res.Cookies() {
+		if ck.Name == server.CookieName {
+			return ck.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
+}
+
+func TestTutorClassroomFlags(t *testing.T) {
+	var got *tutorOptions
+	cmd := newTutorCmd(func(o *tutorOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--classroom", "--lesson-key"})
+	cmd.SetOut(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Classroom.On || !got.Classroom.LessonKey || got.Classroom.AddrSet {
+		t.Errorf("classroom flags = %+v", got.Classroom)
+	}
+	cmd = newTutorCmd(func(o *tutorOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--classroom", "--addr", "0.0.0.0:5000"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Classroom.On || !got.Classroom.AddrSet || got.Addr != "0.0.0.0:5000" {
+		t.Errorf("classroom flags = %+v, addr %q", got.Classroom, got.Addr)
+	}
+	// Without --classroom, an address beyond loopback is still refused,
+	// and the error points at --classroom.
+	err := runTutor(t.Context(), &tutorOptions{Addr: "0.0.0.0:0", Out: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "--classroom") {
+		t.Errorf("runTutor(--addr 0.0.0.0:0) = %v, want a usage error naming --classroom", err)
+	}
+}
+
+// TestTutorClassroomFullScreen starts the full-screen tutor in classroom
+// mode: the joining text and QR code come first and stay until Enter, then
+// the tutor opens with the class's URL in its note.
+func TestTutorClassroomFullScreen(t *testing.T) {
+	in, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	opts := &tutorOptions{
+		Addr: "127.0.0.1:0", IsTTY: true, In: in, Out: out, ErrOut: io.Discard, Store: "cookie", Name: "Ada", Email: "ada@example.com",
+		StatePath: t.TempDir() + "/formtest/tutor.json",
+		Classroom: classroomFlags{On: true, AddrSet: true, addrs: func() ([]classroom.HostAddr, error) {
+			return []classroom.HostAddr{{Iface: "wlan0", IP: netip.MustParseAddr("192.0.2.44")}}, nil
+		}},
+		programOptions: []tea.ProgramOption{tea.WithWindowSize(100, 30), tea.WithColorProfile(colorprofile.ASCII)},
+	}
+	done := make(chan error, 1)
+	go func() { done <- runTutor(t.Context(), opts) }()
+	waitFor(t, out, "Press Enter to open the tutor")
+	s := out.String()
+	// With --addr 127.0.0.1:0 students could not reach it; an address on
+	// no interface would be listed as given, but loopback is not.
+	if !strings.Contains(s, "no network address beyond loopback") {
+		t.Errorf("before Enter:\n%s", s)
+	}
+	if strings.Contains(s, "q quit") {
+		t.Error("the tutor opened before Enter")
+	}
+	io.WriteString(inW, "\n")
+	waitFor(t, out, "q quit")
+	io.WriteString(inW, "q")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the tutor did not quit")
+	}
+	if screen := ansi.Strip(out.String()); !strings.Contains(screen, "Classroom:") {
+		t.Errorf("the tutor's note does not mention the class:\n%s", screen)
+	}
+}
