@@ -51,6 +51,10 @@ const (
 	// FaultIO: the disk failed a read or a write. Permanent until someone
 	// looks at the disk.
 	FaultIO
+	// FaultRefused: the database answered the command with an error that
+	// sending it again will not change (Redis's MISCONF, WRONGTYPE, ...).
+	// Permanent.
+	FaultRefused
 )
 
 // String names the fault, for logs: "busy", "down", "read-only", ...
@@ -76,6 +80,8 @@ func (f Fault) String() string {
 		return "auth"
 	case FaultIO:
 		return "i/o"
+	case FaultRefused:
+		return "refused"
 	}
 	return "unknown"
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -292,17 +293,64 @@ func CheckSpec(spec string) error {
 	return fmt.Errorf("%q is not a session database: want sqlite:PATH or redis://HOST:PORT/DB", Redact(spec))
 }
 
-// Redact returns spec with any user and password of a URL-shaped spec
-// replaced by "xxxxx", so that it can be printed. It does not need spec to
-// parse: everything between "://" and the last "@" is hidden.
+// Redact returns spec with every credential a URL-shaped spec can carry
+// replaced by "xxxxx", so that it can be printed: the user and password
+// before the host (redis://user:pass@, rediss://, unix://), and the value
+// of any query parameter that names a credential (password=, username=,
+// sentinel_password=, sentinel_username=, and any name containing "pass",
+// "user", "auth", "secret", "token" or "cred", in any letter case or
+// percent-encoding). It does not need spec to parse: everything between
+// "://" and the last "@" is hidden.
 func Redact(spec string) string {
-	_, rest, ok := strings.Cut(spec, "://")
+	scheme, rest, ok := strings.Cut(spec, "://")
 	if !ok {
 		return spec
 	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return spec
+	rest = redactQuery(rest)
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "xxxxx" + rest[at:]
 	}
-	return spec[:len(spec)-len(rest)] + "xxxxx" + rest[at:]
+	return scheme + "://" + rest
+}
+
+// redactQuery hides the value of every credential parameter in s. A
+// parameter starts after any "?" or "&" and its value runs to the next "&"
+// or "#", so a value holding "@", "/" or "?" is hidden whole.
+func redactQuery(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexAny(s, "?&#")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+		name, _, hasValue := strings.Cut(s, "=")
+		if !hasValue || strings.ContainsAny(name, "?&#") || !isCredentialParam(name) {
+			continue
+		}
+		b.WriteString(name + "=xxxxx")
+		s = s[len(name)+1:]
+		end := strings.IndexAny(s, "&#")
+		if end < 0 {
+			return b.String()
+		}
+		s = s[end:]
+	}
+}
+
+// isCredentialParam reports whether a query parameter named name (as
+// written, perhaps percent-encoded) holds a credential.
+func isCredentialParam(name string) bool {
+	if n, err := url.QueryUnescape(name); err == nil {
+		name = n
+	}
+	name = strings.ToLower(name)
+	for _, w := range []string{"pass", "pwd", "user", "auth", "secret", "token", "cred"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }
