@@ -27,6 +27,10 @@ var errNoBackend = errors.New("sessionstore: the Store has no Backend; make it w
 // session cookie (MaxAge 0) and so carries no expiry of its own.
 const sessionCookieLifetime = 24 * time.Hour
 
+// DefaultNewSessionTTL is how long the row of a new session lives, when
+// Store.NewSessionTTL is 0, until its client comes back with the cookie.
+const DefaultNewSessionTTL = 10 * time.Minute
+
 // Store is a gorilla sessions.Store that keeps session values in a Backend.
 // The cookie it sets holds only the session id, signed (and, if a codec has
 // a block key, encrypted) with Codecs.
@@ -39,6 +43,13 @@ type Store struct {
 	// MaxBytes is the largest serialized session Save accepts; 0 means
 	// DefaultMaxBytes.
 	MaxBytes int
+	// NewSessionTTL is how long the row of a session saved for the first
+	// time lives until a request comes back with its cookie; that request
+	// extends it to the cookie's whole MaxAge. A client that never returns,
+	// such as a script posting the form in a loop, so leaves rows that are
+	// gone in minutes, not in 30 days. 0 means DefaultNewSessionTTL; a
+	// negative value gives new rows the whole MaxAge at once.
+	NewSessionTTL time.Duration
 
 	backend Backend
 }
@@ -95,16 +106,24 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	if id == "" {
 		return sess, ErrUnknownID
 	}
-	data, ok, err := s.backend.Load(r.Context(), id)
+	row, ok, err := s.backend.Row(r.Context(), id)
 	if err != nil {
 		return sess, err
 	}
-	if !ok {
+	now := time.Now()
+	if !ok || !row.Expires.IsZero() && !row.Expires.After(now) {
 		return sess, ErrUnknownID
 	}
-	values, err := DecodeValues(data)
+	values, err := DecodeValues(row.Data)
 	if err != nil {
 		return sess, fmt.Errorf("sessionstore: stored session %q does not decode: %w", name, err)
+	}
+	if full := now.Add(s.lifetime(sess.Options)); s.newSessionTTL() > 0 && row.Expires.Before(now.Add(s.newSessionTTL())) && full.After(row.Expires) {
+		// The client came back with a new session's cookie: the row gets
+		// the cookie's whole lifetime. Failing that, it keeps its own.
+		if err := s.backend.Save(r.Context(), id, row.Data, full); err != nil {
+			return sess, err
+		}
 	}
 	sess.ID = id
 	sess.Values = values
@@ -157,16 +176,16 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	}
 
 	id := sess.ID
+	lifetime := s.lifetime(opts)
 	if id == "" {
 		id = rand.Text()
+		if ttl := s.newSessionTTL(); ttl > 0 && ttl < lifetime {
+			lifetime = ttl // until the client comes back with the cookie
+		}
 	}
 	encoded, err := securecookie.EncodeMulti(name, id, s.Codecs...)
 	if err != nil {
 		return fmt.Errorf("sessionstore: save session %q: encode cookie: %w", name, err)
-	}
-	lifetime := sessionCookieLifetime
-	if opts.MaxAge > 0 {
-		lifetime = time.Duration(opts.MaxAge) * time.Second
 	}
 	if err := s.backend.Save(r.Context(), id, data, time.Now().Add(lifetime)); err != nil {
 		return fmt.Errorf("sessionstore: save session %q: %w", name, err)
@@ -183,6 +202,22 @@ func (s *Store) options() *sessions.Options {
 	}
 	o := *s.Options
 	return &o
+}
+
+// lifetime is how long a row lives for a session with opts: its cookie's
+// MaxAge, or sessionCookieLifetime for a session cookie.
+func (s *Store) lifetime(opts *sessions.Options) time.Duration {
+	if opts != nil && opts.MaxAge > 0 {
+		return time.Duration(opts.MaxAge) * time.Second
+	}
+	return sessionCookieLifetime
+}
+
+func (s *Store) newSessionTTL() time.Duration {
+	if s.NewSessionTTL == 0 {
+		return DefaultNewSessionTTL
+	}
+	return s.NewSessionTTL
 }
 
 func (s *Store) maxBytes() int {
