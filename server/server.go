@@ -67,6 +67,7 @@ type Server struct {
 	hub       hub
 	handler   http.Handler
 	log       *slog.Logger
+	faults    *faultLog
 	buffers   sync.Pool // of *bytes.Buffer, reused by renderStatus
 	headers   pageHeaders
 }
@@ -122,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.faults = newFaultLog(s.log)
 	for _, k := range cfg.Keys {
 		b, err := cookiecodec.DeriveBlockKey(k)
 		if err != nil {
@@ -179,6 +181,11 @@ func (s *Server) Backend() sessionstore.Backend {
 	}
 	return s.stores.server.Backend()
 }
+
+// StoreFailures returns how many requests the session store failed since
+// the server started, by class, and how many were canceled by their client
+// while the store worked (counted apart: not a failure of the store).
+func (s *Server) StoreFailures() StoreFailures { return s.faults.snapshot() }
 
 // Subscribe starts delivering exchanges to a new Subscription whose channel
 // holds buffer exchanges. A subscriber that falls behind loses exchanges
