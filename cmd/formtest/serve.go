@@ -24,6 +24,9 @@ import (
 // HMAC-SHA256 key should be at least as long as the hash.
 const minKeyBytes = 32
 
+// makeKeyHint says how to make a key serve accepts anywhere.
+const makeKeyHint = "make one with\n  openssl rand -hex 32   (then pass it as \"hex:<output>\")"
+
 // serveOptions holds what serve was asked to do.
 type serveOptions struct {
 	Addr    string
@@ -220,7 +223,9 @@ func describeStore(st server.Storage, b sessionstore.Backend, spec string) strin
 
 // serveKeys returns the session keys: from --secret and --secret-file, else
 // FORMTEST_SECRET, else (on loopback only) the lesson's public key. Off
-// loopback every key must be at least minKeyBytes long and not well known.
+// loopback every key must be at least minKeyBytes long and pass
+// cookiecodec.CheckKeyStrength: not a well-known key, and not of visibly
+// low entropy.
 func serveKeys(flags keyFlags, loopback bool) ([][]byte, keySource, error) {
 	raw, source, err := flags.raw()
 	if err != nil {
@@ -239,11 +244,14 @@ func serveKeys(flags keyFlags, loopback bool) ([][]byte, keySource, error) {
 			return nil, "", usageErrorf("key %d from %s: %w", i+1, source, err)
 		}
 		if !loopback {
-			if len(k) < minKeyBytes {
-				return nil, "", usageErrorf("key %d from %s is %d bytes; off loopback a key must be at least %d bytes: make one with\n  openssl rand -hex 32   (then pass it as \"hex:<output>\")", i+1, source, len(k), minKeyBytes)
-			}
 			if string(k) == server.LessonKey {
-				return nil, "", usageErrorf("key %d from %s is the lesson's public key; off loopback use a random key", i+1, source)
+				return nil, "", usageErrorf("key %d from %s is the lesson's public key; off loopback use a random key of at least %d bytes: %s", i+1, source, minKeyBytes, makeKeyHint)
+			}
+			if len(k) < minKeyBytes {
+				return nil, "", usageErrorf("key %d from %s is %d bytes; off loopback a key must be at least %d bytes: %s", i+1, source, len(k), minKeyBytes, makeKeyHint)
+			}
+			if err := cookiecodec.CheckKeyStrength(k); err != nil {
+				return nil, "", usageErrorf("key %d from %s is refused off loopback: %v. Use a random key: %s", i+1, source, err, makeKeyHint)
 			}
 		}
 		keys[i] = k
@@ -264,6 +272,8 @@ func describeKeys(keys [][]byte, source keySource) string {
 	}
 	if len(keys[0]) < minKeyBytes {
 		msg += fmt.Sprintf("; WARNING: shorter than %d bytes", minKeyBytes)
+	} else if err := cookiecodec.CheckKeyStrength(keys[0]); err != nil {
+		msg += fmt.Sprintf("; WARNING: a weak key (%v), accepted on loopback only", err)
 	}
 	return msg
 }
