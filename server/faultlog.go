@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,21 +117,27 @@ func (f *faultLog) failed(ctx context.Context, ue *sessionstore.UnavailableError
 	f.log.ErrorContext(ctx, msg, attrs...)
 }
 
-// ok records that the store answered; after a run of failures it logs,
-// once, that the store is back.
-func (f *faultLog) ok(ctx context.Context) {
+// ok records that the store did ops (such as "load" and "row") without
+// failing. Failures of those ops are over; once no failure goes on, it
+// logs, once, that the store answers again. A store that reads but cannot
+// write is still failing.
+func (f *faultLog) ok(ctx context.Context, ops ...string) {
 	if !f.failing.Load() {
 		return
 	}
 	f.mu.Lock()
-	if !f.failing.Load() {
+	for k := range f.seen {
+		if slices.Contains(ops, k.op) {
+			delete(f.seen, k)
+		}
+	}
+	if len(f.seen) > 0 || !f.failing.Load() {
 		f.mu.Unlock()
 		return
 	}
 	f.failing.Store(false)
 	total, since := f.total, f.since
 	f.total = 0
-	clear(f.seen)
 	f.mu.Unlock()
 	f.log.InfoContext(ctx, "session store answering again", "failed_requests", total, "outage", f.now().Sub(since).Round(time.Millisecond).String())
 }

@@ -203,6 +203,9 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		WriteTimeout:      15 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		// net/http's own complaints go through the server's logger, whose
+		// text handler quotes whatever a client put in them.
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
 

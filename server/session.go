@@ -104,7 +104,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions
 		return nil, false
 	}
 	if st == StorageServer {
-		s.faults.ok(r.Context())
+		s.faults.ok(r.Context(), "load", "row")
 	}
 	if err != nil {
 		s.log.Debug("session cookie rejected", "err", err)
@@ -136,7 +136,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessi
 		if err := sess.Save(r, w); err != nil {
 			return fmt.Errorf("save session: %w", err)
 		}
-		s.faults.ok(r.Context())
+		s.faults.ok(r.Context(), "save", "delete")
 		return nil
 	}
 	if sess.Options.MaxAge < 0 {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -155,7 +156,14 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(opts.ErrOut, "formtest serve: shutting down")
-	return bg.shutdown(ctx, 10*time.Second)
+	err = bg.shutdown(ctx, 10*time.Second)
+	if backend != nil {
+		if f := srv.StoreFailures(); f != (server.StoreFailures{}) {
+			fmt.Fprintf(opts.ErrOut, "formtest serve: session store: %d request(s) answered 503 (temporary failure), %d answered 500 (permanent failure); %d ended by their client before the store answered (not failures)\n",
+				f.Temporary, f.Permanent, f.Canceled)
+		}
+	}
+	return err
 }
 
 // background is a form server serving in a goroutine of its own.
@@ -302,6 +310,15 @@ func logExchanges(w io.Writer, sub *server.Subscription) {
 	}
 }
 
+// statusText names an HTTP status, including the one formtest records for
+// a request whose client went away.
+func statusText(code int) string {
+	if code == server.StatusClientClosedRequest {
+		return "Client Closed Request (nobody received it)"
+	}
+	return http.StatusText(code)
+}
+
 // formatExchange renders e as log lines: the request line and status, then
 // indented details, every Set-Cookie on a line of its own. Control
 // characters are escaped, so nothing a client sends can drive the terminal.
@@ -312,12 +329,12 @@ func formatExchange(e *server.Exchange) string {
 	}
 	fmt.Fprintf(&b, "%s %s %s -> %d %s (stage %s, %s, %d bytes)\n",
 		e.Start.Format("15:04:05"), cookiecodec.EscapeText(e.Method), cookiecodec.EscapeText(e.Target),
-		e.Status, http.StatusText(e.Status), e.Stage, e.Duration.Round(time.Microsecond), e.BodySize)
+		e.Status, statusText(e.Status), e.Stage, e.Duration.Round(time.Microsecond), e.BodySize)
 	if len(e.Form) > 0 {
 		b.WriteString("    form:")
 		for _, k := range []string{"name", "email"} {
 			if v, ok := e.Form[k]; ok {
-				fmt.Fprintf(&b, " %s=%q", k, strings.Join(v, ","))
+				fmt.Fprintf(&b, " %s=%s", k, cookiecodec.EscapeText(strconv.Quote(strings.Join(v, ","))))
 			}
 		}
 		if v := e.Form.Get("note"); v != "" {
