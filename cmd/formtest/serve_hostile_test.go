@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -158,5 +160,28 @@ func TestRunServeSaysWhenTheDatabaseFileIsDeleted(t *testing.T) {
 	}
 	if !strings.Contains(log, "fault=\"file gone\"") || !strings.Contains(log, "20 answered 500 (permanent failure)") {
 		t.Errorf("log:\n%s", log)
+	}
+}
+
+// TestRunServeRefusesAnUnwritableDatabase starts serve on a database file
+// it cannot write: it fails at start, saying so, rather than at the first
+// post.
+func TestRunServeRefusesAnUnwritableDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	if err := os.WriteFile(db, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", db).CombinedOutput(); err != nil {
+			t.Skipf("chattr +i: %v %s", err, out)
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", db).Run() })
+	} else if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	opts := &serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:" + db, Out: io.Discard, ErrOut: io.Discard}
+	err := runServe(t.Context(), opts)
+	if err == nil || !strings.Contains(err.Error(), "cannot be written") && !strings.Contains(err.Error(), "readonly") {
+		t.Fatalf("runServe on an unwritable database = %v, want it to refuse to start", err)
 	}
 }
