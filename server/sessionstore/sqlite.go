@@ -75,12 +75,13 @@ CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires);
 // SQLite lets one writer at a time into a file; writers that collide wait
 // in its busy handler, which is not fair, and under load some wait past
 // any timeout and fail with "database is locked". So this store never lets
-// its writes collide: they take turns, first come first served, on one
-// connection, each in its own transaction (BEGIN IMMEDIATE), and only
-// wait for SQLite's lock when another process holds it. Reads use a pool
-// of their own connections and, the file being in WAL mode, run while a
-// write is in progress. A goroutine deletes expired rows every
-// CleanupInterval until Close.
+// its writes collide: they queue, first come first served, for one writer
+// goroutine on one connection, which commits every write waiting when it
+// is free in one transaction (BEGIN IMMEDIATE), so one flush to disk
+// serves many writes under load; it waits for SQLite's lock only when
+// another process holds it. Reads use a pool of their own connections
+// and, the file being in WAL mode, run while a write is in progress. A
+// goroutine deletes expired rows every CleanupInterval until Close.
 //
 // Before each write the store checks that the file it opened is still at
 // its path: a database deleted or replaced while serve runs would take
@@ -95,15 +96,41 @@ type SQLite struct {
 	abs  string
 	file os.FileInfo // the database file as opened
 	busy time.Duration
-	// turn is held by the write in progress; writers waiting to send on it
-	// are served in the order they came (Go queues channel senders FIFO).
-	turn chan struct{}
+	// writes queues writes for the writer goroutine, in the order they
+	// came (Go queues channel senders first come, first served).
+	writes     chan *writeReq
+	closing    chan struct{} // closed by Close: the writer stops
+	writerDone chan struct{}
 
 	stop      context.CancelFunc
 	done      chan struct{}
 	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
+}
+
+// maxBatch is the most writes the writer commits in one transaction.
+const maxBatch = 128
+
+// A writeReq is one write statement waiting for the writer goroutine.
+type writeReq struct {
+	query string
+	args  []any
+	// state goes from reqQueued to reqTaken when the writer starts on it,
+	// or to reqAbandoned when its caller stops waiting first.
+	state atomic.Int32
+	done  chan writeResult // receives the result once; buffered
+}
+
+const (
+	reqQueued int32 = iota
+	reqTaken
+	reqAbandoned
+)
+
+type writeResult struct {
+	rows int64 // rows affected
+	err  error
 }
 
 var _ Backend = (*SQLite)(nil)
@@ -141,7 +168,8 @@ func OpenSQLite(ctx context.Context, path string, opts SQLiteOptions) (*SQLite, 
 		return nil, fmt.Errorf("sessionstore: open sqlite %s: %s is not a directory", path, dir)
 	}
 
-	s := &SQLite{path: path, abs: abs, busy: opts.BusyTimeout, turn: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &SQLite{path: path, abs: abs, busy: opts.BusyTimeout, done: make(chan struct{}),
+		writes: make(chan *writeReq, 4*maxBatch), closing: make(chan struct{}), writerDone: make(chan struct{})}
 	openErr := func(err error) error {
 		s.closeDBs()
 		return &UnavailableError{Kind: "sqlite", Op: "open", Fault: sqliteFault(ctx, err), Err: fmt.Errorf("%s: %w", path, err)}
@@ -179,6 +207,7 @@ func OpenSQLite(ctx context.Context, path string, opts SQLiteOptions) (*SQLite, 
 
 	cctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
+	go s.writer()
 	go s.cleanup(cctx, opts.CleanupInterval)
 	return s, nil
 }
@@ -210,28 +239,144 @@ func (s *SQLite) cleanup(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// write runs one statement on the writer connection when its turn comes.
-// It waits at most the busy timeout for the turn.
-func (s *SQLite) write(ctx context.Context, op, query string, args ...any) (sql.Result, error) {
+// write queues one statement for the writer goroutine and returns the
+// number of rows it changed. It waits at most the busy timeout for the
+// writer to take it; once taken, it waits for the result.
+func (s *SQLite) write(ctx context.Context, op, query string, args ...any) (int64, error) {
 	if err := s.checkFile(); err != nil {
-		return nil, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultGone, Err: err}
+		return 0, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultGone, Err: err}
 	}
+	req := &writeReq{query: query, args: args, done: make(chan writeResult, 1)}
 	wait := time.NewTimer(s.busy)
 	defer wait.Stop()
-	select {
-	case s.turn <- struct{}{}:
-	case <-ctx.Done():
-		return nil, s.unavailable(ctx, op, ctx.Err())
-	case <-wait.C:
-		return nil, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultBusy,
+	busy := func() error {
+		return &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultBusy,
 			Err: fmt.Errorf("waited %v for the writes before this one", s.busy)}
 	}
-	defer func() { <-s.turn }()
-	res, err := s.w.ExecContext(ctx, query, args...)
-	if err != nil {
-		return nil, s.unavailable(ctx, op, err)
+	select {
+	case s.writes <- req:
+	case <-s.closing:
+		return 0, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultDown, Err: errors.New("the store is closed")}
+	case <-ctx.Done():
+		return 0, s.unavailable(ctx, op, ctx.Err())
+	case <-wait.C:
+		return 0, busy()
 	}
-	return res, nil
+	var res writeResult
+	select {
+	case res = <-req.done:
+	case <-ctx.Done():
+		if req.state.CompareAndSwap(reqQueued, reqAbandoned) {
+			return 0, s.unavailable(ctx, op, ctx.Err())
+		}
+		res = <-req.done // already being written: its result is coming
+	case <-wait.C:
+		if req.state.CompareAndSwap(reqQueued, reqAbandoned) {
+			return 0, busy()
+		}
+		res = <-req.done
+	}
+	if res.err != nil {
+		return 0, s.unavailable(ctx, op, res.err)
+	}
+	return res.rows, nil
+}
+
+// writer commits queued writes until Close: all the writes waiting when it
+// is free go into one transaction (BEGIN IMMEDIATE, through the writer
+// connection's _txlock), so that under load one flush to disk commits many
+// writes instead of one each.
+func (s *SQLite) writer() {
+	defer close(s.writerDone)
+	for {
+		var batch []*writeReq
+		select {
+		case r := <-s.writes:
+			batch = append(batch, r)
+		case <-s.closing:
+			for {
+				select {
+				case r := <-s.writes:
+					r.done <- writeResult{err: errors.New("the store is closed")}
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit writes batch, skipping the writes whose callers stopped waiting,
+// and sends each write its result. If one statement fails, the batch is
+// rolled back and each write is tried on its own, so that one bad write
+// fails alone.
+func (s *SQLite) commit(batch []*writeReq) {
+	live := batch[:0]
+	for _, r := range batch {
+		if r.state.CompareAndSwap(reqQueued, reqTaken) {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	// The callers' contexts do not end a write shared with others; the
+	// busy timeout bounds the wait for another process's lock.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*s.busy)
+	defer cancel()
+	if len(live) == 1 {
+		s.commitOne(ctx, live[0])
+		return
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range live {
+			r.done <- writeResult{err: err}
+		}
+		return
+	}
+	rows := make([]int64, len(live))
+	for i, r := range live {
+		res, err := tx.ExecContext(ctx, r.query, r.args...)
+		if err != nil {
+			tx.Rollback()
+			for _, r := range live {
+				s.commitOne(ctx, r)
+			}
+			return
+		}
+		rows[i], _ = res.RowsAffected()
+	}
+	if err := tx.Commit(); err != nil {
+		for _, r := range live {
+			r.done <- writeResult{err: err}
+		}
+		return
+	}
+	for i, r := range live {
+		r.done <- writeResult{rows: rows[i]}
+	}
+}
+
+// commitOne runs r's statement on its own.
+func (s *SQLite) commitOne(ctx context.Context, r *writeReq) {
+	res, err := s.w.ExecContext(ctx, r.query, r.args...)
+	if err != nil {
+		r.done <- writeResult{err: err}
+		return
+	}
+	n, _ := res.RowsAffected()
+	r.done <- writeResult{rows: n}
 }
 
 // checkFile reports an error when the database file is no longer the one
@@ -252,15 +397,7 @@ func (s *SQLite) checkFile() error {
 // DeleteExpired deletes every row whose expiry has passed and returns how
 // many it deleted. The cleanup goroutine calls it every CleanupInterval.
 func (s *SQLite) DeleteExpired(ctx context.Context) (int64, error) {
-	res, err := s.write(ctx, "cleanup", `DELETE FROM sessions WHERE expires <= ?`, time.Now().UnixMilli())
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, s.unavailable(ctx, "cleanup", err)
-	}
-	return n, nil
+	return s.write(ctx, "cleanup", `DELETE FROM sessions WHERE expires <= ?`, time.Now().UnixMilli())
 }
 
 // Kind returns "sqlite".
@@ -331,6 +468,8 @@ func (s *SQLite) Close() error {
 		s.closed.Store(true)
 		s.stop()
 		<-s.done
+		close(s.closing)
+		<-s.writerDone
 		if err := s.closeDBs(); err != nil {
 			s.closeErr = fmt.Errorf("sessionstore: close sqlite %s: %w", s.path, err)
 		}

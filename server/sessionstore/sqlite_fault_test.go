@@ -107,10 +107,23 @@ func TestSQLiteCanceledIsNotAFailure(t *testing.T) {
 }
 
 func TestSQLiteWriteQueueTimesOutAsBusy(t *testing.T) {
-	s := openTestSQLite(t, filepath.Join(t.TempDir(), "s.db"), SQLiteOptions{BusyTimeout: 50 * time.Millisecond})
-	s.turn <- struct{}{} // a write that never ends
-	defer func() { <-s.turn }()
+	s := openTestSQLite(t, filepath.Join(t.TempDir(), "s.db"), SQLiteOptions{BusyTimeout: 100 * time.Millisecond})
+	// A statement that would run for minutes holds the writer until the
+	// writer's own bound (twice the busy timeout) interrupts it.
+	slow := make(chan error, 1)
+	go func() {
+		_, err := s.write(context.Background(), "slow",
+			`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c`)
+		slow <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
 	err := s.Save(t.Context(), "a", nil, time.Now().Add(time.Hour))
+	if err := <-slow; err == nil {
+		t.Error("the endless statement was not interrupted")
+	}
+	if err := s.Save(t.Context(), "b", nil, time.Now().Add(time.Hour)); err != nil {
+		t.Errorf("Save once the writer is free: %v", err)
+	}
 	if f, _ := faultOf(err); f != FaultBusy || !f.Temporary() {
 		t.Errorf("Save behind a stuck write = %v, want a temporary FaultBusy", err)
 	}

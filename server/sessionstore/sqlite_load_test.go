@@ -91,3 +91,38 @@ func TestSQLiteSyncSpec(t *testing.T) {
 		t.Errorf("sqlite:%s did not create that file: %v", odd, err)
 	}
 }
+
+// TestSQLiteBadWriteFailsAlone queues a failing statement among many good
+// writes, which the writer commits in batches: only the bad one fails.
+func TestSQLiteBadWriteFailsAlone(t *testing.T) {
+	ctx := context.Background()
+	s := openTestSQLite(t, filepath.Join(t.TempDir(), "s.db"), SQLiteOptions{})
+	exp := time.Now().Add(time.Hour)
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 200 {
+		wg.Go(func() {
+			if i%50 == 7 {
+				if _, err := s.write(ctx, "save", `INSERT INTO sessions (id, data, expires) VALUES (NULL, NULL, NULL)`); err == nil {
+					errs <- fmt.Errorf("a NOT NULL violation was written")
+				} else if f, _ := faultOf(err); f != FaultConstraint {
+					errs <- fmt.Errorf("the bad write failed with %v (fault %v), want FaultConstraint", err, f)
+				}
+				return
+			}
+			id := fmt.Sprint("id", i)
+			if err := s.Save(ctx, id, []byte(id), exp); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sessions`).Scan(&n); err != nil || n != 196 {
+		t.Errorf("%d rows (%v), want the 196 good writes", n, err)
+	}
+}
