@@ -276,6 +276,9 @@ func (s *SQLite) write(ctx context.Context, op, query string, args ...any) (int6
 		}
 		res = <-req.done
 	}
+	if errors.Is(res.err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return 0, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultBusy, Err: fmt.Errorf("the write took longer than %v: %w", 2*s.busy+time.Second, res.err)}
+	}
 	if res.err != nil {
 		return 0, s.unavailable(ctx, op, res.err)
 	}
@@ -330,9 +333,10 @@ func (s *SQLite) commit(batch []*writeReq) {
 	if len(live) == 0 {
 		return
 	}
-	// The callers' contexts do not end a write shared with others; the
-	// busy timeout bounds the wait for another process's lock.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*s.busy)
+	// The callers' contexts do not end a write shared with others. SQLite's
+	// busy timeout bounds the wait for another process's lock; this bounds
+	// the whole batch, should the disk hang.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*s.busy+time.Second)
 	defer cancel()
 	if len(live) == 1 {
 		s.commitOne(ctx, live[0])

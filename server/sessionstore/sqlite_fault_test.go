@@ -109,7 +109,8 @@ func TestSQLiteCanceledIsNotAFailure(t *testing.T) {
 func TestSQLiteWriteQueueTimesOutAsBusy(t *testing.T) {
 	s := openTestSQLite(t, filepath.Join(t.TempDir(), "s.db"), SQLiteOptions{BusyTimeout: 100 * time.Millisecond})
 	// A statement that would run for minutes holds the writer until the
-	// writer's own bound (twice the busy timeout) interrupts it.
+	// writer's own bound (twice the busy timeout and a second) interrupts
+	// it.
 	slow := make(chan error, 1)
 	go func() {
 		_, err := s.write(context.Background(), "slow",
@@ -120,6 +121,8 @@ func TestSQLiteWriteQueueTimesOutAsBusy(t *testing.T) {
 	err := s.Save(t.Context(), "a", nil, time.Now().Add(time.Hour))
 	if err := <-slow; err == nil {
 		t.Error("the endless statement was not interrupted")
+	} else if f, _ := faultOf(err); f != FaultBusy {
+		t.Errorf("the endless statement failed with %v (fault %v), want FaultBusy", err, f)
 	}
 	if err := s.Save(t.Context(), "b", nil, time.Now().Add(time.Hour)); err != nil {
 		t.Errorf("Save once the writer is free: %v", err)
