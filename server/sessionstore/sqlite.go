@@ -246,6 +246,9 @@ func (s *SQLite) write(ctx context.Context, op, query string, args ...any) (int6
 	if err := s.checkFile(); err != nil {
 		return 0, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultGone, Err: err}
 	}
+	if s.closed.Load() {
+		return 0, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultDown, Err: errors.New("the store is closed")}
+	}
 	req := &writeReq{query: query, args: args, done: make(chan writeResult, 1)}
 	wait := time.NewTimer(s.busy)
 	defer wait.Stop()
