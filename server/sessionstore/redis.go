@@ -42,7 +42,7 @@ var _ Backend = (*Redis)(nil)
 func OpenRedis(ctx context.Context, url string) (*Redis, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("sessionstore: open redis %s: %w", Redact(url), redactURLError(err))
+		return nil, fmt.Errorf("sessionstore: open redis: %w", redactURLError(err))
 	}
 	if opts.DialTimeout == 0 {
 		opts.DialTimeout = redisTimeout
