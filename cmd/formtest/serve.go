@@ -64,19 +64,24 @@ was rejected. --stage picks how much of the lesson the app has reached:
 Sessions live in the cookie, signed (the lesson's way), unless --store puts
 them in a database (sqlite:PATH, created on first use, or a Redis URL that
 several serve instances can share); the cookie then carries only a signed
-random id. --encrypt encrypts cookie sessions with an AES-256 key derived
+random id. SQLite flushes every commit to disk; sqlite:PATH?sync=normal
+flushes only at checkpoints (faster; a power cut may lose the last
+commits). --encrypt encrypts cookie sessions with an AES-256 key derived
 from the secret, so the browser carries values it cannot read.
 
 On a loopback address the lesson's own key ("ThisIsSecret") is the default.
-It is public, so anywhere else serve needs a key of at least 32 bytes, from
---secret, --secret-file or FORMTEST_SECRET. Keys may be written as
-"hex:..." or "base64:..." for binary keys.`,
+It is public, so anywhere else serve needs a random key of at least 32
+bytes, from --secret, --secret-file or FORMTEST_SECRET: it refuses the
+well-known keys inspect-cookie tries, and keys of visibly low entropy (few
+different characters, a repeated pattern, runs such as abcd). Keys may be
+written as "hex:..." or "base64:..." for binary keys.`,
 		Example: `  formtest serve
   formtest serve --stage hardcoded --addr 127.0.0.1:8080
   formtest serve --addr :5000 --secret "hex:$(openssl rand -hex 32)"
   formtest serve --secret "$NEW_KEY" --secret "$OLD_KEY"   # rotate: new signs, both verify
   formtest serve --encrypt
   formtest serve --store sqlite:sessions.db
+  formtest serve --store 'sqlite:sessions.db?sync=normal'
   formtest serve --store redis://127.0.0.1:6379/0`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -95,7 +100,7 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
 	opts.Keys.register(f, "session key (repeatable: the first signs, all verify)")
 	f.BoolVar(&opts.Quiet, "quiet", false, "do not log exchanges")
 	f.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt cookie sessions (AES-256, key derived from the secret)")
-	f.StringVar(&opts.Store, "store", "cookie", "where sessions live: cookie, sqlite:`PATH` or redis://HOST:PORT/DB")
+	f.StringVar(&opts.Store, "store", "cookie", "where sessions live: cookie, sqlite:`PATH`[?sync=normal] or redis://HOST:PORT/DB")
 	return cmd
 }
 
