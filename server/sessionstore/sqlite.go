@@ -249,6 +249,9 @@ func (s *SQLite) write(ctx context.Context, op, query string, args ...any) (int6
 	if s.closed.Load() {
 		return 0, &UnavailableError{Kind: "sqlite", Op: op, Fault: FaultDown, Err: errors.New("the store is closed")}
 	}
+	if err := ctx.Err(); err != nil {
+		return 0, s.unavailable(ctx, op, err) // the client left before the write was queued
+	}
 	req := &writeReq{query: query, args: args, done: make(chan writeResult, 1)}
 	wait := time.NewTimer(s.busy)
 	defer wait.Stop()
