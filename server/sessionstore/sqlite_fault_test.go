@@ -110,24 +110,24 @@ func TestSQLiteWriteQueueTimesOutAsBusy(t *testing.T) {
 	s := openTestSQLite(t, filepath.Join(t.TempDir(), "s.db"), SQLiteOptions{BusyTimeout: 100 * time.Millisecond})
 	// A statement that would run for minutes holds the writer until the
 	// writer's own bound (twice the busy timeout and a second) interrupts
-	// it.
-	slow := make(chan error, 1)
-	go func() {
-		_, err := s.write(context.Background(), "slow",
-			`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c`)
-		slow <- err
-	}()
-	time.Sleep(20 * time.Millisecond)
+	// it. It is queued by hand, so that the test can wait until the writer
+	// has taken it.
+	slow := &writeReq{
+		query: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c`,
+		done:  make(chan writeResult, 1),
+	}
+	s.writes <- slow
+	for slow.state.Load() != reqTaken {
+		time.Sleep(time.Millisecond)
+	}
 	err := s.Save(t.Context(), "a", nil, time.Now().Add(time.Hour))
-	if err := <-slow; err == nil {
-		t.Error("the endless statement was not interrupted")
-	} else if f, _ := faultOf(err); f != FaultBusy {
-		t.Errorf("the endless statement failed with %v (fault %v), want FaultBusy", err, f)
+	if f, _ := faultOf(err); f != FaultBusy || !f.Temporary() {
+		t.Errorf("Save behind a stuck write = %v, want a temporary FaultBusy", err)
+	}
+	if res := <-slow.done; !errors.Is(res.err, context.DeadlineExceeded) {
+		t.Errorf("the endless statement ended with %v, want the writer's deadline", res.err)
 	}
 	if err := s.Save(t.Context(), "b", nil, time.Now().Add(time.Hour)); err != nil {
 		t.Errorf("Save once the writer is free: %v", err)
-	}
-	if f, _ := faultOf(err); f != FaultBusy || !f.Temporary() {
-		t.Errorf("Save behind a stuck write = %v, want a temporary FaultBusy", err)
 	}
 }
