@@ -183,23 +183,46 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 		s.fail(w, r, StatusSessionTooLarge, "Not saved: "+err.Error()+". Send shorter values.")
 		return
 	}
-	if _, down := errors.AsType[*sessionstore.UnavailableError](err); down {
-		s.unavailable(w, r, err)
+	if ue, down := errors.AsType[*sessionstore.UnavailableError](err); down {
+		s.storeFailed(w, r, ue)
 		return
 	}
 	s.log.Error("save session", "err", err)
 	s.fail(w, r, http.StatusInternalServerError, "The session could not be saved.")
 }
 
-// unavailable answers a request whose session database did not answer:
-// 503, a line in the log, and a page that says to try again. The session
-// stays in the database for when it is back.
-func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("session store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
-	note(r, "session store unavailable: "+err.Error())
+// storeFailed answers a request whose session database failed it, by the
+// failure's class:
+//   - the client went away (its context was canceled): not a failure of
+//     the store; counted apart, logged at debug level, answered 499 to
+//     nobody;
+//   - temporary (busy, locked, down): 503 with Retry-After and a page that
+//     says to try again;
+//   - permanent (read-only, corrupt, full, file gone): 500 and a page that
+//     promises no retry.
+//
+// Store failures are logged by s.faults, one line per distinct failure and
+// then at most one every faultLogEvery with a count. The page names no
+// address or error text: those are for the log, not for whoever is on the
+// other end of the connection. The session stays in the database.
+func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, ue *sessionstore.UnavailableError) {
+	if ue.Fault == sessionstore.FaultCanceled {
+		s.faults.canceled(r.Context(), ue, r.Method, r.URL.Path)
+		note(r, "the client went away before the session store answered ("+ue.Error()+"); not a store failure")
+		w.WriteHeader(StatusClientClosedRequest)
+		return
+	}
+	s.faults.failed(r.Context(), ue, r.Method, r.URL.Path)
+	note(r, "session store "+ue.Fault.String()+": "+ue.Error())
+	if !ue.Temporary() {
+		msg := "The session database cannot keep sessions: it needs its operator's attention, and trying again will not help until then."
+		if r.Method == http.MethodPost {
+			msg = "The session database cannot keep sessions, so the form was not saved. It needs its operator's attention; sending the form again will not help until then."
+		}
+		s.fail(w, r, http.StatusInternalServerError, msg)
+		return
+	}
 	w.Header().Set("Retry-After", "5")
-	// The page names no address or error text: those are for the log, not
-	// for whoever is on the other end of the connection.
 	msg := "The session database is not answering right now. Your session is still there; try again in a few seconds."
 	if r.Method == http.MethodPost {
 		msg = "The session database is not answering right now, so the form was not saved. Your session is still there; send the form again in a few seconds."

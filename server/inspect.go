@@ -75,9 +75,10 @@ func (s *Server) inspectSession(ctx context.Context, e *Exchange, r *http.Reques
 			e.Session, e.SessionID, e.SessionSource = res.Values, res.SessionID, "set-cookie"
 		}
 	}
-	if e.SessionID == "" || s.stores.server == nil || e.Storage != StorageServer || e.Status == http.StatusServiceUnavailable {
-		// No row to show, or the database just failed the handler: asking
-		// it again would only hold up the response.
+	if e.SessionID == "" || s.stores.server == nil || e.Storage != StorageServer ||
+		e.Status >= http.StatusInternalServerError || e.Status == StatusClientClosedRequest {
+		// No row to show, the database just failed the handler, or the
+		// client is gone: asking it again would only hold up the response.
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)

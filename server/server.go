@@ -74,6 +74,7 @@ type Server struct {
 	hub       hub
 	handler   http.Handler
 	log       *slog.Logger
+	faults    *faultLog
 	buffers   sync.Pool // of *bytes.Buffer, reused by renderStatus
 	headers   pageHeaders
 	class     *classroom // nil outside classroom mode
@@ -130,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.faults = newFaultLog(s.log)
 	for _, k := range cfg.Keys {
 		b, err := cookiecodec.DeriveBlockKey(k)
 		if err != nil {
@@ -196,6 +198,11 @@ func (s *Server) Backend() sessionstore.Backend {
 	return s.stores.server.Backend()
 }
 
+// StoreFailures returns how many requests the session store failed since
+// the server started, by class, and how many were canceled by their client
+// while the store worked (counted apart: not a failure of the store).
+func (s *Server) StoreFailures() StoreFailures { return s.faults.snapshot() }
+
 // Subscribe starts delivering exchanges to a new Subscription whose channel
 // holds buffer exchanges. A subscriber that falls behind loses exchanges
 // rather than slowing the server; the next one it receives says how many.
@@ -212,6 +219,9 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		WriteTimeout:      15 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		// net/http's own complaints go through the server's logger, whose
+		// text handler quotes whatever a client put in them.
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	if s.class != nil {
 		hs.ConnState = s.class.connState // classroom mode: connections per address

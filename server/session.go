@@ -81,7 +81,8 @@ func (s *stores) get(st Storage) sessions.Store {
 // session returns the request's session. A cookie that does not verify, has
 // expired or cannot be decoded counts as no session: the visitor gets a new,
 // empty one, and the observer is told why. When the session database does
-// not answer, session writes a 503 page and returns ok=false.
+// not answer, session writes the page storeFailed writes and returns
+// ok=false.
 func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions.Session, ok bool) {
 	st := s.Storage()
 	if n, ok := r.Context().Value(notesKey{}).(*notes); ok {
@@ -98,9 +99,12 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) (sess *sessions
 		return sess, true
 	}
 	sess, err := store.Get(r, CookieName)
-	if _, down := errors.AsType[*sessionstore.UnavailableError](err); down {
-		s.unavailable(w, r, err)
+	if ue, down := errors.AsType[*sessionstore.UnavailableError](err); down {
+		s.storeFailed(w, r, ue)
 		return nil, false
+	}
+	if st == StorageServer {
+		s.faults.ok(r.Context(), "load", "row")
 	}
 	if err != nil {
 		s.log.Debug("session cookie rejected", "err", err)
@@ -132,6 +136,7 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessi
 		if err := sess.Save(r, w); err != nil {
 			return fmt.Errorf("save session: %w", err)
 		}
+		s.faults.ok(r.Context(), "save", "delete")
 		return nil
 	}
 	if sess.Options.MaxAge < 0 {

@@ -189,14 +189,15 @@ func TestServerStorageSQLite(t *testing.T) {
 // flakyBackend is a session database that can be taken down and brought
 // back, to test how the server behaves when its store fails.
 type flakyBackend struct {
-	mu   sync.Mutex
-	rows map[string][]byte
-	down atomic.Bool
+	mu    sync.Mutex
+	rows  map[string][]byte
+	down  atomic.Bool
+	fault sessionstore.Fault // the class of the failures while down
 }
 
 func (f *flakyBackend) fail(op string) error {
 	if f.down.Load() {
-		return &sessionstore.UnavailableError{Kind: "flaky", Op: op, Err: errors.New("connection refused")}
+		return &sessionstore.UnavailableError{Kind: "flaky", Op: op, Fault: f.fault, Err: errors.New("connection refused")}
 	}
 	return nil
 }

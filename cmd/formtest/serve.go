@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -23,6 +24,9 @@ import (
 // minKeyBytes is the shortest key serve accepts off loopback: an
 // HMAC-SHA256 key should be at least as long as the hash.
 const minKeyBytes = 32
+
+// makeKeyHint says how to make a key serve accepts anywhere.
+const makeKeyHint = "make one with\n  openssl rand -hex 32   (then pass it as \"hex:<output>\")"
 
 // serveOptions holds what serve was asked to do.
 type serveOptions struct {
@@ -60,19 +64,24 @@ was rejected. --stage picks how much of the lesson the app has reached:
 Sessions live in the cookie, signed (the lesson's way), unless --store puts
 them in a database (sqlite:PATH, created on first use, or a Redis URL that
 several serve instances can share); the cookie then carries only a signed
-random id. --encrypt encrypts cookie sessions with an AES-256 key derived
+random id. SQLite flushes every commit to disk; sqlite:PATH?sync=normal
+flushes only at checkpoints (faster; a power cut may lose the last
+commits). --encrypt encrypts cookie sessions with an AES-256 key derived
 from the secret, so the browser carries values it cannot read.
 
 On a loopback address the lesson's own key ("ThisIsSecret") is the default.
-It is public, so anywhere else serve needs a key of at least 32 bytes, from
---secret, --secret-file or FORMTEST_SECRET. Keys may be written as
-"hex:..." or "base64:..." for binary keys.`,
+It is public, so anywhere else serve needs a random key of at least 32
+bytes, from --secret, --secret-file or FORMTEST_SECRET: it refuses the
+well-known keys inspect-cookie tries, and keys of visibly low entropy (few
+different characters, a repeated pattern, runs such as abcd). Keys may be
+written as "hex:..." or "base64:..." for binary keys.`,
 		Example: `  formtest serve
   formtest serve --stage hardcoded --addr 127.0.0.1:8080
   formtest serve --addr :5000 --secret "hex:$(openssl rand -hex 32)"
   formtest serve --secret "$NEW_KEY" --secret "$OLD_KEY"   # rotate: new signs, both verify
   formtest serve --encrypt
   formtest serve --store sqlite:sessions.db
+  formtest serve --store 'sqlite:sessions.db?sync=normal'
   formtest serve --store redis://127.0.0.1:6379/0`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -91,7 +100,7 @@ It is public, so anywhere else serve needs a key of at least 32 bytes, from
 	opts.Keys.register(f, "session key (repeatable: the first signs, all verify)")
 	f.BoolVar(&opts.Quiet, "quiet", false, "do not log exchanges")
 	f.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt cookie sessions (AES-256, key derived from the secret)")
-	f.StringVar(&opts.Store, "store", "cookie", "where sessions live: cookie, sqlite:`PATH` or redis://HOST:PORT/DB")
+	f.StringVar(&opts.Store, "store", "cookie", "where sessions live: cookie, sqlite:`PATH`[?sync=normal] or redis://HOST:PORT/DB")
 	return cmd
 }
 
@@ -152,7 +161,14 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(opts.ErrOut, "formtest serve: shutting down")
-	return bg.shutdown(ctx, 10*time.Second)
+	err = bg.shutdown(ctx, 10*time.Second)
+	if backend != nil {
+		if f := srv.StoreFailures(); f != (server.StoreFailures{}) {
+			fmt.Fprintf(opts.ErrOut, "formtest serve: session store: %d request(s) answered 503 (temporary failure), %d answered 500 (permanent failure); %d ended by their client before the store answered (not failures)\n",
+				f.Temporary, f.Permanent, f.Canceled)
+		}
+	}
+	return err
 }
 
 // background is a form server serving in a goroutine of its own.
@@ -220,7 +236,9 @@ func describeStore(st server.Storage, b sessionstore.Backend, spec string) strin
 
 // serveKeys returns the session keys: from --secret and --secret-file, else
 // FORMTEST_SECRET, else (on loopback only) the lesson's public key. Off
-// loopback every key must be at least minKeyBytes long and not well known.
+// loopback every key must be at least minKeyBytes long and pass
+// cookiecodec.CheckKeyStrength: not a well-known key, and not of visibly
+// low entropy.
 func serveKeys(flags keyFlags, loopback bool) ([][]byte, keySource, error) {
 	raw, source, err := flags.raw()
 	if err != nil {
@@ -239,11 +257,14 @@ func serveKeys(flags keyFlags, loopback bool) ([][]byte, keySource, error) {
 			return nil, "", usageErrorf("key %d from %s: %w", i+1, source, err)
 		}
 		if !loopback {
-			if len(k) < minKeyBytes {
-				return nil, "", usageErrorf("key %d from %s is %d bytes; off loopback a key must be at least %d bytes: make one with\n  openssl rand -hex 32   (then pass it as \"hex:<output>\")", i+1, source, len(k), minKeyBytes)
-			}
 			if string(k) == server.LessonKey {
-				return nil, "", usageErrorf("key %d from %s is the lesson's public key; off loopback use a random key", i+1, source)
+				return nil, "", usageErrorf("key %d from %s is the lesson's public key; off loopback use a random key of at least %d bytes: %s", i+1, source, minKeyBytes, makeKeyHint)
+			}
+			if len(k) < minKeyBytes {
+				return nil, "", usageErrorf("key %d from %s is %d bytes; off loopback a key must be at least %d bytes: %s", i+1, source, len(k), minKeyBytes, makeKeyHint)
+			}
+			if err := cookiecodec.CheckKeyStrength(k); err != nil {
+				return nil, "", usageErrorf("key %d from %s is refused off loopback: %v. Use a random key: %s", i+1, source, err, makeKeyHint)
 			}
 		}
 		keys[i] = k
@@ -264,6 +285,8 @@ func describeKeys(keys [][]byte, source keySource) string {
 	}
 	if len(keys[0]) < minKeyBytes {
 		msg += fmt.Sprintf("; WARNING: shorter than %d bytes", minKeyBytes)
+	} else if err := cookiecodec.CheckKeyStrength(keys[0]); err != nil {
+		msg += fmt.Sprintf("; WARNING: a weak key (%v), accepted on loopback only", err)
 	}
 	return msg
 }
@@ -292,6 +315,15 @@ func logExchanges(w io.Writer, sub *server.Subscription) {
 	}
 }
 
+// statusText names an HTTP status, including the one formtest records for
+// a request whose client went away.
+func statusText(code int) string {
+	if code == server.StatusClientClosedRequest {
+		return "Client Closed Request (nobody received it)"
+	}
+	return http.StatusText(code)
+}
+
 // formatExchange renders e as log lines: the request line and status, then
 // indented details, every Set-Cookie on a line of its own. Control
 // characters are escaped, so nothing a client sends can drive the terminal.
@@ -302,12 +334,12 @@ func formatExchange(e *server.Exchange) string {
 	}
 	fmt.Fprintf(&b, "%s %s %s -> %d %s (stage %s, %s, %d bytes)\n",
 		e.Start.Format("15:04:05"), cookiecodec.EscapeText(e.Method), cookiecodec.EscapeText(e.Target),
-		e.Status, http.StatusText(e.Status), e.Stage, e.Duration.Round(time.Microsecond), e.BodySize)
+		e.Status, statusText(e.Status), e.Stage, e.Duration.Round(time.Microsecond), e.BodySize)
 	if len(e.Form) > 0 {
 		b.WriteString("    form:")
 		for _, k := range []string{"name", "email"} {
 			if v, ok := e.Form[k]; ok {
-				fmt.Fprintf(&b, " %s=%q", k, strings.Join(v, ","))
+				fmt.Fprintf(&b, " %s=%s", k, cookiecodec.EscapeText(strconv.Quote(strings.Join(v, ","))))
 			}
 		}
 		if v := e.Form.Get("note"); v != "" {

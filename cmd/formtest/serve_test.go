@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net"
@@ -128,13 +129,31 @@ func TestRunServeLogsRejectedCookieEscaped(t *testing.T) {
 	}
 }
 
+// testRandomKeyHex is 32 bytes from crypto/rand, in hex: a key serve
+// accepts anywhere.
+const testRandomKeyHex = "9f3c61d2a87be40519c6f3e2d07a4b8815e9c2736fa0d41b8e52c97a3d6f01be"
+
+func mustHex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestServeKeys(t *testing.T) {
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "keys")
-	if err := os.WriteFile(keyFile, []byte("# rotation\nhex:"+strings.Repeat("ab", 32)+"\n\nold-key\n"), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, []byte("# rotation\nhex:"+testRandomKeyHex+"\n\nold-key\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	long := strings.Repeat("k", 32)
+	random := "hex:" + testRandomKeyHex
+	weakFile := filepath.Join(dir, "weak")
+	if err := os.WriteFile(weakFile, []byte("CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		opts     serveOptions
@@ -146,7 +165,13 @@ func TestServeKeys(t *testing.T) {
 		{"off loopback needs a key", serveOptions{}, false, nil, "refusing to serve off loopback"},
 		{"off loopback short key", serveOptions{Keys: keyFlags{Secrets: []string{"short"}}}, false, nil, "at least 32 bytes"},
 		{"off loopback lesson key", serveOptions{Keys: keyFlags{Secrets: []string{"ThisIsSecret"}}}, false, nil, "32 bytes"},
-		{"off loopback long key", serveOptions{Keys: keyFlags{Secrets: []string{long}}}, false, []string{long}, ""},
+		{"off loopback random key", serveOptions{Keys: keyFlags{Secrets: []string{random}}}, false, []string{string(mustHex(t, testRandomKeyHex))}, ""},
+		{"off loopback well-known key", serveOptions{Keys: keyFlags{Secrets: []string{"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET"}}}, false, nil, "well-known key"},
+		{"off loopback one letter", serveOptions{Keys: keyFlags{Secrets: []string{strings.Repeat("x", 40)}}}, false, nil, "only 1 different character"},
+		{"off loopback a pattern", serveOptions{Keys: keyFlags{Secrets: []string{strings.Repeat("k3y!Pa55w0", 4)}}}, false, nil, "a pattern of 10 bytes repeated"},
+		{"off loopback a run", serveOptions{Keys: keyFlags{Secrets: []string{"abcdefghijklmnopqrstuvwxyz0123456789"}}}, false, nil, "bits of entropy"},
+		{"off loopback weak key in a file", serveOptions{Keys: keyFlags{SecretFile: weakFile}}, false, nil, "key 1 from --secret-file is refused off loopback"},
+		{"loopback accepts a weak key", serveOptions{Keys: keyFlags{Secrets: []string{long}}}, true, []string{long}, ""},
 		{"flags in order", serveOptions{Keys: keyFlags{Secrets: []string{"new", "old"}}}, true, []string{"new", "old"}, ""},
 		{"env when no flag", serveOptions{Keys: keyFlags{EnvSecret: "from-env"}}, true, []string{"from-env"}, ""},
 		{"flag beats env", serveOptions{Keys: keyFlags{Secrets: []string{"flag"}, EnvSecret: "env"}}, true, []string{"flag"}, ""},
@@ -154,7 +179,7 @@ func TestServeKeys(t *testing.T) {
 		{"base64 key", serveOptions{Keys: keyFlags{Secrets: []string{"base64:aGk="}}}, true, []string{"hi"}, ""},
 		{"bad hex", serveOptions{Keys: keyFlags{Secrets: []string{"hex:zz"}}}, true, nil, "hex key"},
 		{"empty key", serveOptions{Keys: keyFlags{Secrets: []string{""}}}, true, nil, "empty key"},
-		{"key file", serveOptions{Keys: keyFlags{SecretFile: keyFile}}, true, []string{strings.Repeat("\xab", 32), "old-key"}, ""},
+		{"key file", serveOptions{Keys: keyFlags{SecretFile: keyFile}}, true, []string{string(mustHex(t, testRandomKeyHex)), "old-key"}, ""},
 		{"key file off loopback with a short key", serveOptions{Keys: keyFlags{SecretFile: keyFile}}, false, nil, "key 2 from --secret-file is 7 bytes"},
 		{"missing key file", serveOptions{Keys: keyFlags{SecretFile: filepath.Join(dir, "nope")}}, true, nil, "--secret-file"},
 	}
@@ -209,9 +234,11 @@ func TestRunServeErrors(t *testing.T) {
 	}{
 		{"address in use", serveOptions{Addr: busy.Addr().String(), Stage: "template"}, exitFail, "the address is in use"},
 		{"no port", serveOptions{Addr: "127.0.0.1", Stage: "template"}, exitUsage, "want host:port"},
-		{"bad host", serveOptions{Addr: "256.1.1.1:0", Stage: "template", Keys: keyFlags{Secrets: []string{strings.Repeat("k", 32)}}}, exitUsage, "cannot listen on 256.1.1.1:0"},
+		{"bad host", serveOptions{Addr: "256.1.1.1:0", Stage: "template", Keys: keyFlags{Secrets: []string{"hex:" + testRandomKeyHex}}}, exitUsage, "cannot listen on 256.1.1.1:0"},
 		{"bad stage", serveOptions{Addr: "127.0.0.1:0", Stage: "later"}, exitUsage, `unknown stage "later"`},
 		{"public address without a key", serveOptions{Addr: "0.0.0.0:0", Stage: "template"}, exitUsage, "openssl rand -hex 32"},
+		{"public address with a well-known key", serveOptions{Addr: "0.0.0.0:0", Stage: "template", Keys: keyFlags{Secrets: []string{"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET"}}}, exitUsage, "well-known key"},
+		{"public address with 40 x", serveOptions{Addr: "0.0.0.0:0", Stage: "template", Keys: keyFlags{Secrets: []string{strings.Repeat("x", 40)}}}, exitUsage, "openssl rand -hex 32"},
 		{"unknown store", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "postgres://db"}, exitUsage, `"postgres://db" is not a session database: want sqlite:PATH or redis://HOST:PORT/DB`},
 		{"sqlite without a path", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:"}, exitUsage, "has no file path"},
 		{"sqlite in a missing directory", serveOptions{Addr: "127.0.0.1:0", Stage: "template", Store: "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "s.db")}, exitFail, "no/such"},

@@ -305,13 +305,19 @@ func MarshalValue(v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// EscapeText escapes what a terminal could act on: control characters
-// (C0, DEL and C1), invalid UTF-8 and other unprintable runes, written as
-// Go escapes. Printable text, non-ASCII letters included, is left as is.
+// EscapeText escapes what a terminal could act on or a reader could not
+// see: control characters (C0, DEL and C1), invalid UTF-8, format
+// characters (bidi embeddings, overrides, isolates and marks; zero-width
+// spaces and joiners; the byte-order mark), separators other than the
+// ASCII space, private-use and unassigned code points, and the few
+// letters and marks that draw nothing (Hangul fillers, the combining
+// grapheme joiner). Each is written as a Go escape (\x9b, \u202e), so
+// it shows; printable text, non-ASCII letters included, is left as is.
+// It is the one escaper for text a client sent, wherever it is printed.
 func EscapeText(s string) string {
 	clean := true
 	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
+		if r == utf8.RuneError || !visible(r) {
 			clean = false
 			break
 		}
@@ -326,7 +332,7 @@ func EscapeText(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsPrint(r) || r == ' ':
+		case visible(r):
 			b.WriteRune(r)
 		default:
 			q := strconv.QuoteRuneToASCII(r)
@@ -334,6 +340,20 @@ func EscapeText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// visible reports whether r prints as itself: a printable rune or the
+// ASCII space, and not one of the printable runes that draw nothing.
+func visible(r rune) bool {
+	switch r {
+	case ' ':
+		return true
+	case '\u034f', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u3164', '\uffa0':
+		// Combining grapheme joiner, Hangul fillers, Khmer inherent
+		// vowels: letters or marks by category, blank on screen.
+		return false
+	}
+	return unicode.IsPrint(r)
 }
 
 func orNone(s string) string {

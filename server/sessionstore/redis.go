@@ -68,7 +68,7 @@ func OpenRedis(ctx context.Context, url string) (*Redis, error) {
 	}
 	if err := r.client.Ping(ctx).Err(); err != nil {
 		r.client.Close()
-		return nil, &UnavailableError{Kind: "redis", Op: "open", Err: fmt.Errorf("%s: %w", r.where, err)}
+		return nil, &UnavailableError{Kind: "redis", Op: "open", Fault: redisFault(ctx, err), Err: fmt.Errorf("%s: %w", r.where, err)}
 	}
 	return r, nil
 }
@@ -94,7 +94,7 @@ func (r *Redis) Load(ctx context.Context, id string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, r.unavailable("load", err)
+		return nil, false, r.unavailable(ctx, "load", err)
 	}
 	return data, true, nil
 }
@@ -105,12 +105,12 @@ func (r *Redis) Save(ctx context.Context, id string, data []byte, expires time.T
 	ms := expires.UnixMilli()
 	if ms <= time.Now().UnixMilli() {
 		if err := r.client.Del(ctx, redisKey(id)).Err(); err != nil {
-			return r.unavailable("save", err)
+			return r.unavailable(ctx, "save", err)
 		}
 		return nil
 	}
 	if err := r.client.Do(ctx, "SET", redisKey(id), data, "PXAT", ms).Err(); err != nil {
-		return r.unavailable("save", err)
+		return r.unavailable(ctx, "save", err)
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func (r *Redis) Save(ctx context.Context, id string, data []byte, expires time.T
 // Delete removes the key for id, if there is one.
 func (r *Redis) Delete(ctx context.Context, id string) error {
 	if err := r.client.Del(ctx, redisKey(id)).Err(); err != nil {
-		return r.unavailable("delete", err)
+		return r.unavailable(ctx, "delete", err)
 	}
 	return nil
 }
@@ -141,7 +141,7 @@ func (r *Redis) Row(ctx context.Context, id string) (Row, bool, error) {
 		return Row{}, false, nil
 	}
 	if get.Err() != nil {
-		return Row{}, false, r.unavailable("row", get.Err())
+		return Row{}, false, r.unavailable(ctx, "row", get.Err())
 	}
 	data, _ := get.Bytes()
 	var expires time.Time
@@ -154,13 +154,13 @@ func (r *Redis) Row(ctx context.Context, id string) (Row, bool, error) {
 	case strings.Contains(strings.ToLower(pet.Err().Error()), "unknown command"):
 		ttl, err := r.client.PTTL(ctx, key).Result()
 		if err != nil {
-			return Row{}, false, r.unavailable("row", err)
+			return Row{}, false, r.unavailable(ctx, "row", err)
 		}
 		if ttl > 0 {
 			expires = time.Now().Add(ttl)
 		}
 	default:
-		return Row{}, false, r.unavailable("row", pet.Err())
+		return Row{}, false, r.unavailable(ctx, "row", pet.Err())
 	}
 	return Row{
 		Where:   "redis key " + key + " at " + r.where,
@@ -178,6 +178,31 @@ func (r *Redis) Close() error {
 	return nil
 }
 
-func (r *Redis) unavailable(op string, err error) error {
-	return &UnavailableError{Kind: "redis", Op: op, Err: err}
+func (r *Redis) unavailable(ctx context.Context, op string, err error) error {
+	return &UnavailableError{Kind: "redis", Op: op, Fault: redisFault(ctx, err), Err: err}
+}
+
+// redisFault places an error from go-redis in its class: the server's
+// typed replies (READONLY, OOM, NOAUTH, LOADING, ...) by go-redis's own
+// checks, anything else (refused, reset, timed out, closed) as down.
+func redisFault(ctx context.Context, err error) Fault {
+	switch {
+	case canceled(ctx, err):
+		return FaultCanceled
+	case redis.IsReadOnlyError(err):
+		return FaultReadOnly
+	case redis.IsOOMError(err):
+		return FaultFull
+	case redis.IsAuthError(err), redis.IsPermissionError(err):
+		return FaultAuth
+	case redis.IsLoadingError(err), redis.IsTryAgainError(err), redis.IsMasterDownError(err),
+		redis.IsClusterDownError(err), redis.IsMaxClientsError(err):
+		return FaultBusy
+	}
+	if _, isReply := errors.AsType[redis.Error](err); isReply {
+		// Another error reply (MISCONF, WRONGTYPE, ...): the server
+		// answered, and will answer the same way again.
+		return FaultRefused
+	}
+	return FaultDown
 }

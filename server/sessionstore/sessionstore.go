@@ -9,10 +9,12 @@
 // CookieStore.
 //
 // Failures fall into classes a server can act on: *UnavailableError (the
-// database is down or locked: answer 503), *TooLargeError (the session
-// outgrew Store.MaxBytes), ErrUnknownID (the cookie names a session that
-// expired or was deleted: start a new one), and securecookie's decode
-// errors (the cookie did not verify).
+// database failed; its Fault says whether it will pass, as busy, locked or
+// down do: answer 503, or not, as read-only, corrupt or full do: answer
+// 500, or whether the request's client went away), *TooLargeError (the
+// session outgrew Store.MaxBytes), ErrUnknownID (the cookie names a
+// session that expired or was deleted: start a new one), and
+// securecookie's decode errors (the cookie did not verify).
 package sessionstore
 
 import (
@@ -22,8 +24,8 @@ import (
 
 // Backend keeps serialized sessions by id. Implementations are safe for
 // concurrent use. Every method that fails because the database cannot be
-// reached, is locked or returns an error wraps it in a *UnavailableError,
-// so that callers can answer 503 and try again on the next request.
+// reached, is locked or returns an error wraps it in a *UnavailableError
+// whose Fault says whether trying again can help.
 type Backend interface {
 	// Kind names the backend: "sqlite" or "redis".
 	Kind() string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,6 +27,10 @@ var errNoBackend = errors.New("sessionstore: the Store has no Backend; make it w
 // session cookie (MaxAge 0) and so carries no expiry of its own.
 const sessionCookieLifetime = 24 * time.Hour
 
+// DefaultNewSessionTTL is how long the row of a new session lives, when
+// Store.NewSessionTTL is 0, until its client comes back with the cookie.
+const DefaultNewSessionTTL = 10 * time.Minute
+
 // Store is a gorilla sessions.Store that keeps session values in a Backend.
 // The cookie it sets holds only the session id, signed (and, if a codec has
 // a block key, encrypted) with Codecs.
@@ -38,6 +43,13 @@ type Store struct {
 	// MaxBytes is the largest serialized session Save accepts; 0 means
 	// DefaultMaxBytes.
 	MaxBytes int
+	// NewSessionTTL is how long the row of a session saved for the first
+	// time lives until a request comes back with its cookie; that request
+	// extends it to the cookie's whole MaxAge. A client that never returns,
+	// such as a script posting the form in a loop, so leaves rows that are
+	// gone in minutes, not in 30 days. 0 means DefaultNewSessionTTL; a
+	// negative value gives new rows the whole MaxAge at once.
+	NewSessionTTL time.Duration
 
 	backend Backend
 }
@@ -94,16 +106,24 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	if id == "" {
 		return sess, ErrUnknownID
 	}
-	data, ok, err := s.backend.Load(r.Context(), id)
+	row, ok, err := s.backend.Row(r.Context(), id)
 	if err != nil {
 		return sess, err
 	}
-	if !ok {
+	now := time.Now()
+	if !ok || !row.Expires.IsZero() && !row.Expires.After(now) {
 		return sess, ErrUnknownID
 	}
-	values, err := DecodeValues(data)
+	values, err := DecodeValues(row.Data)
 	if err != nil {
 		return sess, fmt.Errorf("sessionstore: stored session %q does not decode: %w", name, err)
+	}
+	if full := now.Add(s.lifetime(sess.Options)); s.newSessionTTL() > 0 && row.Expires.Before(now.Add(s.newSessionTTL())) && full.After(row.Expires) {
+		// The client came back with a new session's cookie: the row gets
+		// the cookie's whole lifetime. Failing that, it keeps its own.
+		if err := s.backend.Save(r.Context(), id, row.Data, full); err != nil {
+			return sess, err
+		}
 	}
 	sess.ID = id
 	sess.Values = values
@@ -156,16 +176,16 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	}
 
 	id := sess.ID
+	lifetime := s.lifetime(opts)
 	if id == "" {
 		id = rand.Text()
+		if ttl := s.newSessionTTL(); ttl > 0 && ttl < lifetime {
+			lifetime = ttl // until the client comes back with the cookie
+		}
 	}
 	encoded, err := securecookie.EncodeMulti(name, id, s.Codecs...)
 	if err != nil {
 		return fmt.Errorf("sessionstore: save session %q: encode cookie: %w", name, err)
-	}
-	lifetime := sessionCookieLifetime
-	if opts.MaxAge > 0 {
-		lifetime = time.Duration(opts.MaxAge) * time.Second
 	}
 	if err := s.backend.Save(r.Context(), id, data, time.Now().Add(lifetime)); err != nil {
 		return fmt.Errorf("sessionstore: save session %q: %w", name, err)
@@ -182,6 +202,22 @@ func (s *Store) options() *sessions.Options {
 	}
 	o := *s.Options
 	return &o
+}
+
+// lifetime is how long a row lives for a session with opts: its cookie's
+// MaxAge, or sessionCookieLifetime for a session cookie.
+func (s *Store) lifetime(opts *sessions.Options) time.Duration {
+	if opts != nil && opts.MaxAge > 0 {
+		return time.Duration(opts.MaxAge) * time.Second
+	}
+	return sessionCookieLifetime
+}
+
+func (s *Store) newSessionTTL() time.Duration {
+	if s.NewSessionTTL == 0 {
+		return DefaultNewSessionTTL
+	}
+	return s.NewSessionTTL
 }
 
 func (s *Store) maxBytes() int {
@@ -223,14 +259,19 @@ func DecodeValues(data []byte) (values map[any]any, err error) {
 }
 
 // Open opens the backend named by spec: "sqlite:PATH" for an SQLite file
-// (with default SQLiteOptions), or "redis://HOST:PORT/DB" or
-// "rediss://HOST:PORT/DB" for a Redis server.
+// (with default SQLiteOptions; "sqlite:PATH?sync=normal" trades the last
+// commits before a power cut for faster writes), or "redis://HOST:PORT/DB"
+// or "rediss://HOST:PORT/DB" for a Redis server.
 func Open(ctx context.Context, spec string) (Backend, error) {
 	if err := CheckSpec(spec); err != nil {
 		return nil, fmt.Errorf("sessionstore: %w", err)
 	}
-	if path, ok := strings.CutPrefix(spec, "sqlite:"); ok {
-		b, err := OpenSQLite(ctx, path, SQLiteOptions{})
+	if rest, ok := strings.CutPrefix(spec, "sqlite:"); ok {
+		path, opts, err := parseSQLiteSpec(rest)
+		if err != nil {
+			return nil, fmt.Errorf("sessionstore: %w", err)
+		}
+		b, err := OpenSQLite(ctx, path, opts)
 		if err != nil {
 			return nil, err // not a nil *SQLite inside a non-nil Backend
 		}
@@ -243,6 +284,34 @@ func Open(ctx context.Context, spec string) (Backend, error) {
 	return b, nil
 }
 
+// parseSQLiteSpec splits what follows "sqlite:" into the file's path and
+// options. Only a final "?sync=full" or "?sync=normal" is an option: any
+// other "?" is part of the file name.
+func parseSQLiteSpec(rest string) (string, SQLiteOptions, error) {
+	var opts SQLiteOptions
+	path, query, ok := cutLast(rest, "?sync=")
+	if !ok {
+		return rest, opts, nil
+	}
+	sync, err := ParseSync(query)
+	if err != nil {
+		return "", opts, fmt.Errorf("sqlite:%s: %w", rest, err)
+	}
+	if path == "" {
+		return "", opts, errors.New(`"sqlite:" has no file path; want sqlite:PATH, such as sqlite:sessions.db`)
+	}
+	opts.Sync = sync
+	return path, opts, nil
+}
+
+// cutLast slices s around the last sep.
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
+
 // CheckSpec reports whether spec names a session database that Open knows:
 // sqlite:PATH, or redis://HOST:PORT/DB (rediss:// for TLS). It opens
 // nothing, and its error never prints a password.
@@ -250,23 +319,73 @@ func CheckSpec(spec string) error {
 	switch {
 	case spec == "sqlite:":
 		return errors.New(`"sqlite:" has no file path; want sqlite:PATH, such as sqlite:sessions.db`)
-	case strings.HasPrefix(spec, "sqlite:"), strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
+	case strings.HasPrefix(spec, "sqlite:"):
+		_, _, err := parseSQLiteSpec(strings.TrimPrefix(spec, "sqlite:"))
+		return err
+	case strings.HasPrefix(spec, "redis://"), strings.HasPrefix(spec, "rediss://"):
 		return nil
 	}
 	return fmt.Errorf("%q is not a session database: want sqlite:PATH or redis://HOST:PORT/DB", Redact(spec))
 }
 
-// Redact returns spec with any user and password of a URL-shaped spec
-// replaced by "xxxxx", so that it can be printed. It does not need spec to
-// parse: everything between "://" and the last "@" is hidden.
+// Redact returns spec with every credential a URL-shaped spec can carry
+// replaced by "xxxxx", so that it can be printed: the user and password
+// before the host (redis://user:pass@, rediss://, unix://), and the value
+// of any query parameter that names a credential (password=, username=,
+// sentinel_password=, sentinel_username=, and any name containing "pass",
+// "user", "auth", "secret", "token" or "cred", in any letter case or
+// percent-encoding). It does not need spec to parse: everything between
+// "://" and the last "@" is hidden.
 func Redact(spec string) string {
-	_, rest, ok := strings.Cut(spec, "://")
+	scheme, rest, ok := strings.Cut(spec, "://")
 	if !ok {
 		return spec
 	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return spec
+	rest = redactQuery(rest)
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "xxxxx" + rest[at:]
 	}
-	return spec[:len(spec)-len(rest)] + "xxxxx" + rest[at:]
+	return scheme + "://" + rest
+}
+
+// redactQuery hides the value of every credential parameter in s. A
+// parameter starts after any "?" or "&" and its value runs to the next "&"
+// or "#", so a value holding "@", "/" or "?" is hidden whole.
+func redactQuery(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexAny(s, "?&#")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+		name, _, hasValue := strings.Cut(s, "=")
+		if !hasValue || strings.ContainsAny(name, "?&#") || !isCredentialParam(name) {
+			continue
+		}
+		b.WriteString(name + "=xxxxx")
+		s = s[len(name)+1:]
+		end := strings.IndexAny(s, "&#")
+		if end < 0 {
+			return b.String()
+		}
+		s = s[end:]
+	}
+}
+
+// isCredentialParam reports whether a query parameter named name (as
+// written, perhaps percent-encoded) holds a credential.
+func isCredentialParam(name string) bool {
+	if n, err := url.QueryUnescape(name); err == nil {
+		name = n
+	}
+	name = strings.ToLower(name)
+	for _, w := range []string{"pass", "pwd", "user", "auth", "secret", "token", "cred"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -164,8 +164,8 @@ func TestStoreRoundTrip(t *testing.T) {
 			if !ok || err != nil {
 				t.Fatalf("Row(%s) = %v, %v", sess.ID, ok, err)
 			}
-			if d := time.Until(row.Expires) - time.Hour; d.Abs() > 5*time.Second {
-				t.Errorf("row expires in %v, want MaxAge 1h", time.Until(row.Expires))
+			if d := time.Until(row.Expires) - DefaultNewSessionTTL; d.Abs() > 5*time.Second {
+				t.Errorf("new row expires in %v, want DefaultNewSessionTTL until its client comes back", time.Until(row.Expires))
 			}
 			if stored, err := DecodeValues(row.Data); err != nil || stored["name"] != "Ada" {
 				t.Errorf("stored row decodes to %v, %v", stored, err)
@@ -174,6 +174,11 @@ func TestStoreRoundTrip(t *testing.T) {
 			got, err := s.New(requestWith(c), cookieName)
 			if err != nil {
 				t.Fatalf("New with cookie: %v", err)
+			}
+			// The client came back: the row now lives as long as the cookie.
+			row, _, _ = b.Row(context.Background(), sess.ID)
+			if d := time.Until(row.Expires) - time.Hour; d.Abs() > 5*time.Second {
+				t.Errorf("row expires in %v after the client came back, want MaxAge 1h", time.Until(row.Expires))
 			}
 			if got.IsNew || got.ID != sess.ID || got.Values["name"] != "Ada" || got.Values["email"] != "ada@example.com" {
 				t.Errorf("New with cookie = ID %q IsNew %v Values %v; want the saved session", got.ID, got.IsNew, got.Values)
@@ -340,6 +345,7 @@ func TestStoreDeleteUnsaved(t *testing.T) {
 func TestStoreSessionCookieLifetime(t *testing.T) {
 	b := newMemBackend()
 	s := newTestStore(b)
+	s.NewSessionTTL = -1 // the row's whole life at once
 	sess, _ := s.New(requestWith(nil), cookieName)
 	sess.Options.MaxAge = 0
 	c := save(t, s, sess)
@@ -349,6 +355,51 @@ func TestStoreSessionCookieLifetime(t *testing.T) {
 	row, _, _ := b.Row(context.Background(), sess.ID)
 	if d := time.Until(row.Expires) - 24*time.Hour; d.Abs() > 5*time.Second {
 		t.Errorf("row expires in %v, want 24h", time.Until(row.Expires))
+	}
+}
+
+// TestStoreNewSessionsNobodyReturnsToExpireSoon posts as a flood would:
+// many new sessions whose cookies never come back. Their rows live
+// NewSessionTTL, not the cookie's MaxAge; a returning client's row gets
+// the whole MaxAge.
+func TestStoreNewSessionsNobodyReturnsToExpireSoon(t *testing.T) {
+	b := newMemBackend()
+	s := newTestStore(b)
+	s.NewSessionTTL = time.Minute
+	var kept *http.Cookie
+	for i := range 50 {
+		sess, _ := s.New(requestWith(nil), cookieName)
+		sess.Values["name"] = "flood"
+		c := save(t, s, sess)
+		if i == 0 {
+			kept = c
+		}
+	}
+	if _, err := s.New(requestWith(kept), cookieName); err != nil {
+		t.Fatal(err)
+	}
+	long := 0
+	b.mu.Lock()
+	for _, row := range b.rows {
+		switch d := time.Until(row.Expires); {
+		case d > 59*time.Minute:
+			long++
+		case d > time.Minute:
+			t.Errorf("row %s expires in %v, want about a minute", row.ID, d)
+		}
+	}
+	b.mu.Unlock()
+	if long != 1 {
+		t.Errorf("%d rows live the cookie's hour, want 1 (the one whose client came back)", long)
+	}
+
+	// With NewSessionTTL < 0 a new row gets the whole MaxAge at once.
+	s.NewSessionTTL = -1
+	sess, _ := s.New(requestWith(nil), cookieName)
+	save(t, s, sess)
+	row, _, _ := b.Row(context.Background(), sess.ID)
+	if d := time.Until(row.Expires); d < 59*time.Minute {
+		t.Errorf("with NewSessionTTL < 0 a new row expires in %v, want 1h", d)
 	}
 }
 
@@ -394,8 +445,8 @@ func TestStoreBackendFails(t *testing.T) {
 	b.err = errors.New("connection refused")
 	got, err := s.New(requestWith(c), cookieName)
 	var ue *UnavailableError
-	if !errors.As(err, &ue) || ue.Op != "load" {
-		t.Errorf("New with failing backend: err = %v, want *UnavailableError load", err)
+	if !errors.As(err, &ue) || ue.Op != "row" {
+		t.Errorf("New with failing backend: err = %v, want *UnavailableError row", err)
 	}
 	if got == nil || !got.IsNew || got.ID != "" {
 		t.Errorf("New with failing backend = %+v, want a fresh session", got)
