@@ -40,24 +40,6 @@ func TestPermanentStoreFailureIs500WithoutRetry(t *testing.T) {
 	}
 }
 
-// fakeClock is a clock a test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // TestStoreOutageIsLoggedOncePerInterval sends 300 requests while the
 // store is down: the log gets one line for each failing operation, one
 // more per interval with the count of repeats, and one when the store is
@@ -67,8 +49,8 @@ func TestStoreOutageIsLoggedOncePerInterval(t *testing.T) {
 	var logged strings.Builder
 	var logMu sync.Mutex
 	s, ts, c := newTestServer(t, Config{Backend: db, Logger: testLogger(&logMu, &logged)})
-	clock := &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	s.faults.now = clock.Now
+	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	s.faults.now = clock.now
 	if r := postForm(t, c, ts.URL+"/users", lessonForm()); r.status != http.StatusFound {
 		t.Fatalf("POST /users = %d", r.status)
 	}
@@ -78,10 +60,10 @@ func TestStoreOutageIsLoggedOncePerInterval(t *testing.T) {
 			t.Fatalf("with the store down GET /show = %d", r.status)
 		}
 	}
-	clock.Add(faultLogEvery)
+	clock.add(faultLogEvery)
 	get(t, c, ts.URL+"/show")
 	db.down.Store(false)
-	clock.Add(time.Second)
+	clock.add(time.Second)
 	if r := get(t, c, ts.URL+"/show"); r.status != http.StatusOK {
 		t.Fatalf("after the store came back GET /show = %d", r.status)
 	}
