@@ -356,6 +356,7 @@ func inspectOne(ctx context.Context, opts *inspectOptions, d cookiecodec.Options
 			insp.res, insp.err = cookiecodec.Decode(in.Value, d)
 			insp.weakKey, insp.found = keyText(key), source
 			if insp.res != nil {
+				insp.res.WellKnownKey, insp.res.WellKnownFrom = insp.weakKey, source
 				insp.res.Warnings = append([]string{fmt.Sprintf("SIGNED WITH A WELL-KNOWN KEY %q (from the %s): anyone can forge this session", cookiecodec.EscapeText(insp.weakKey), source)}, insp.res.Warnings...)
 			}
 		} else if insp.res != nil && insp.res.Reason != "" && insp.res.Signature == cookiecodec.Unchecked && !insp.res.Encrypted {
@@ -527,17 +528,6 @@ func printHuman(opts *inspectOptions, results []inspection) {
 			err = nil // printed on stderr instead
 		}
 		sections := cookiecodec.Explain(r.res, err)
-		if r.weakKey != "" {
-			for j := range sections {
-				if sections[j].Title == "signature" {
-					sections[j].Tone = cookiecodec.Bad
-					sections[j].Lines = []string{
-						fmt.Sprintf("VALID, but signed with the well-known key %q,", cookiecodec.EscapeText(r.weakKey)),
-						"found in the " + cookiecodec.EscapeText(r.found) + ": ANYONE CAN FORGE THIS SESSION.",
-					}
-				}
-			}
-		}
 		if len(r.notes) > 0 {
 			notes := make([]string, len(r.notes))
 			for j, n := range r.notes {

@@ -193,6 +193,11 @@ type Result struct {
 	SessionID string
 	Warnings  []string
 
+	// WellKnownKey, set by the caller that found the key in a list of
+	// well-known keys (and printable: hex:... for binary keys), makes the
+	// explanation say that anyone can forge the cookie; WellKnownFrom names
+	// the list.
+	WellKnownKey, WellKnownFrom string
 	// KeyIndex is the index in Options.Secrets of the key that verified
 	// the signature, or -1.
 	KeyIndex int

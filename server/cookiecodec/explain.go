@@ -172,6 +172,12 @@ func Explain(res *Result, decodeErr error) []Section {
 
 	switch res.Signature {
 	case Valid:
+		if res.WellKnownKey != "" {
+			add("signature", Bad,
+				fmt.Sprintf("VALID, but signed with the well-known key %q,", res.WellKnownKey), // %q escapes what a terminal acts on
+				"found in the "+EscapeText(res.WellKnownFrom)+": ANYONE CAN FORGE THIS SESSION.")
+			break
+		}
 		add("signature", Good, fmt.Sprintf("VALID: verified with key #%d", res.KeyIndex+1))
 	case Invalid:
 		add("signature", Bad, "INVALID: "+res.Reason)

@@ -71,3 +71,29 @@ func TestExplainEscapesValues(t *testing.T) {
 		t.Errorf("ExplainText printed a control character: %q", got)
 	}
 }
+
+// TestExplainWellKnownKey checks that a cookie verified by a well-known
+// key is explained as forgeable in its signature section, from the typed
+// fields of the result, not by callers patching the section.
+func TestExplainWellKnownKey(t *testing.T) {
+	value, err := cookiecodec.Forge("session", map[string]string{"name": "Jay"}, []byte("ThisIsSecret"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cookiecodec.Decode(value, cookiecodec.Options{Secrets: [][]byte{[]byte("ThisIsSecret")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.WellKnownKey, res.WellKnownFrom = "ThisIsSecret\x1b[31m", "built-in list of well-known keys"
+	for _, s := range cookiecodec.Explain(res, nil) {
+		if s.Title != "signature" {
+			continue
+		}
+		text := strings.Join(s.Lines, "\n")
+		if s.Tone != cookiecodec.Bad || !strings.Contains(text, "ANYONE CAN FORGE THIS SESSION") || !strings.Contains(text, `ThisIsSecret\x1b[31m`) || strings.Contains(text, "\x1b") {
+			t.Errorf("signature section = %v %q; want Bad, forgeable, the key escaped", s.Tone, text)
+		}
+		return
+	}
+	t.Error("no signature section")
+}
