@@ -131,6 +131,7 @@ func normalize(s string) string {
 		// a header's name and its value, so no prefix is required.
 		{regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d[ -](Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ -]\d{4} \d\d:\d\d:\d\d GMT`), "DATE"},
 		{regexp.MustCompile(`session=[A-Za-z0-9_=-]+(…?)`), "session=VALUE$1"},
+		{regexp.MustCompile(`c='[A-Za-z0-9_=-]{20,}'`), "c='VALUE'"}, // the worksheet's cookie, in its shell lines
 		{regexp.MustCompile(`\b1[7-9]\d{8}\b`), "TIMESTAMP"},
 		{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC`), "TIME UTC"},
 		{regexp.MustCompile(`\d\d:\d\d:\d\d`), "HH:MM:SS"},
