@@ -56,6 +56,9 @@ type learning struct {
 	// challenge was checked, a prediction's outcome. Its lines are
 	// escaped.
 	detail []string
+	// full is set when detail is what the learner just asked for (a
+	// hint, a prediction's outcome): it may take the whole pane.
+	full bool
 	// pending is the question asked before a run, until answered or
 	// passed; asked is the question of the run under way.
 	pending *pendingRun
@@ -95,12 +98,12 @@ func (m *Model) observe(o engine.Observation) tea.Cmd {
 	// escapes again.
 	m.status.set("Challenge done: "+last.Said, false)
 	cur := m.eng.Current().Key
-	l.detail = nil
+	l.detail, l.full = nil, false
 	for _, t := range ticks {
 		if t.Challenge.Stage != cur {
 			continue
 		}
-		l.detail = append(l.detail, sanitize("✓ Done: "+t.Challenge.Title+". "+t.Said), "How this was checked:")
+		l.detail = append(l.detail, sanitize("How this was checked ("+t.Challenge.Title+"):"))
 		for _, line := range t.How.Lines() {
 			l.detail = append(l.detail, sanitize(line))
 		}
@@ -194,10 +197,12 @@ func (m *Model) hint() {
 		return
 	}
 	label := fmt.Sprintf("Hint %d of %d for %q", h.N, h.Of, todo.Challenge.Title)
+	short := fmt.Sprintf("Hint %d of %d:", h.N, h.Of)
 	if h.Last {
 		label += " (the exact steps; copy the command)"
+		short = fmt.Sprintf("Hint %d of %d, the exact steps:", h.N, h.Of)
 	}
-	l.detail = []string{sanitize(label + ":")}
+	l.detail, l.full = []string{short}, true
 	for _, line := range strings.Split(h.Text, "\n") {
 		l.detail = append(l.detail, sanitize(line))
 	}
@@ -210,7 +215,7 @@ func (m *Model) hint() {
 func (m *Model) resetStage() {
 	st := m.eng.Current()
 	m.learn.tracker.ResetStage(st.Key)
-	m.learn.detail = nil
+	m.learn.detail, m.learn.full = nil, false
 	m.status.set(fmt.Sprintf("Stage %d's challenges, predictions and hints are reset: do them again.", st.Index+1), false)
 	m.refreshFoot()
 }
@@ -230,7 +235,7 @@ func (m *Model) refreshFoot() {
 	}
 	st := m.eng.Current()
 	if st.Key != l.stage {
-		l.stage, l.detail, l.pending, l.confirmReset = st.Key, nil, nil, false
+		l.stage, l.detail, l.full, l.pending, l.confirmReset = st.Key, nil, false, nil, false
 		m.setSecondTrip(nil)
 	}
 	m.lesson.setFoot(m.footLines(m.lesson.vp.Width(), m.lesson.height))
@@ -255,8 +260,8 @@ func (m *Model) footLines(width, height int) []string {
 	}
 	room := height / 2
 	switch {
-	case l.pending != nil:
-		room = height // the question waits for a key: the text can wait too
+	case l.pending != nil, l.full && len(detail) > 0:
+		room = height // the learner asked for it: the text can wait
 	case len(detail) > 0:
 		room = height * 2 / 3
 	}
@@ -286,18 +291,24 @@ func (m *Model) footLines(width, height int) []string {
 	for _, d := range detail {
 		det = append(det, strings.Split(wrap(d, width), "\n")...)
 	}
-	// The heading, then the detail before the list when room is short:
-	// the detail is what the learner just asked for.
+	// The heading, then up to three challenges, then the detail (what the
+	// learner just asked for), then the other challenges.
 	room-- // the heading
+	keep := min(len(items), 3, room)
+	if l.pending != nil {
+		keep = 0 // the question, whole, comes first
+	}
+	room -= keep
 	if len(det) > room {
-		det = append(det[:max(0, room-1)], "… (more: widen the window or press ? for keys)")
-		if room == 0 {
+		if room <= 0 {
 			det = nil
+		} else {
+			det = append(det[:room-1], "… (more: a taller window shows the rest)")
 		}
 	}
 	room -= len(det)
-	if len(items) > room {
-		items = items[:max(0, room)]
+	if len(items) > keep+room {
+		items = items[:keep+max(0, room)]
 	}
 	out := []string{m.styles.Section.Render(fold(head, width))}
 	for _, it := range items {

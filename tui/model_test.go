@@ -76,7 +76,7 @@ func do(t *testing.T, m *Model, cmd tea.Cmd) {
 		for _, c := range msg {
 			do(t, m, c)
 		}
-	case runMsg, renderMsg, savedMsg:
+	case runMsg, secondMsg, renderMsg, savedMsg:
 		send(t, m, msg)
 	}
 }

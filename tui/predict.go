@@ -132,18 +132,21 @@ func (m *Model) afterRun(msg runMsg) {
 		return
 	}
 	right := r.p.Answers[r.p.Right-1]
-	var verdict string
+	var verdict, short string
 	switch {
 	case r.choice == 0:
 		verdict = fmt.Sprintf("You ran it without predicting. What happens: %d. %s", r.p.Right, right)
+		short = "Not predicted"
 	case r.choice == r.p.Right:
 		verdict = fmt.Sprintf("✓ Your prediction was right: %d. %s", r.choice, right)
+		short = fmt.Sprintf("✓ You predicted right (%d)", r.choice)
 	default:
 		verdict = fmt.Sprintf("✗ Your prediction, %d. %s, is not what happened: %d. %s", r.choice, r.p.Answers[r.choice-1], r.p.Right, right)
+		short = fmt.Sprintf("✗ You predicted %d; it was %d", r.choice, r.p.Right)
 	}
-	l.detail = []string{sanitize(verdict), sanitize("Why: " + r.p.Explain)}
-	if m.status.text != "" && !m.status.isErr {
-		m.status.set(m.status.text+" · "+verdict, false)
-	}
+	l.detail, l.full = []string{sanitize(verdict), sanitize("Why: " + r.p.Explain)}, true
+	// The verdict leads the status line, short, so it is seen at any
+	// width; the outcome follows it, and the box under the lesson says why.
+	m.status.set(short+" (why: under the lesson) · "+m.status.text+" · "+verdict, m.status.isErr)
 	m.refreshFoot()
 }
