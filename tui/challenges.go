@@ -35,9 +35,9 @@ type ChallengeKeys struct {
 func defaultChallengeKeys() ChallengeKeys {
 	return ChallengeKeys{
 		Hint:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
-		Reset:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset challenges")),
-		Finish: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "finish screen")),
-		Second: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "other browser")),
+		Reset:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset stage")),
+		Finish: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "finish")),
+		Second: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "2nd browser")),
 		Answer: key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", "answer")),
 		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 	}
@@ -334,14 +334,15 @@ func (m *Model) finishLines() []string {
 		}
 	}
 	w := m.width
-	lines := []string{
-		m.styles.Section.Render(fold("The end of the lesson: what you did", w)),
-		"",
-		fold(fmt.Sprintf("Stages run in the tutor: %d of %d.", done, len(stages)), w),
-		fold(fmt.Sprintf("Challenges done yourself, in a browser or with curl: %d of %d (%d of %d stages complete).", s.ChallengesDone, s.Challenges, s.StagesComplete, s.StagesWithChallenges), w),
-		fold(fmt.Sprintf("Predictions answered: %d of %d, %d of them right.", s.PredictionsAnswered, s.Predictions, s.Right), w),
-		"",
+	lines := []string{m.styles.Section.Render(fold("The end of the lesson: what you did", w)), ""}
+	for _, t := range []string{
+		fmt.Sprintf("Stages run in the tutor: %d of %d.", done, len(stages)),
+		fmt.Sprintf("Challenges done yourself, in a browser or with curl: %d of %d; every challenge done in %d of %d stages.", s.ChallengesDone, s.Challenges, s.StagesComplete, s.StagesWithChallenges),
+		fmt.Sprintf("Predictions answered: %d of %d, %d of them right.", s.PredictionsAnswered, s.Predictions, s.Right),
+	} {
+		lines = append(lines, strings.Split(wrap(t, w), "\n")...)
 	}
+	lines = append(lines, "")
 	for _, st := range stages {
 		mark := "[ ]"
 		if p.IsDone(st.Key) {

@@ -245,3 +245,17 @@ func TestPredictionsNeverBlock(t *testing.T) {
 		t.Errorf("esc left the question up (%v) or answered it: %+v", m.learn.pending, m.Progress().Predictions)
 	}
 }
+
+// TestChallengesResume starts from saved progress with a challenge done:
+// it is shown done, counted, and saved again as it was.
+func TestChallengesResume(t *testing.T) {
+	done := engine.ChallengeDone{ID: "post-without-cookie", Stage: "hardcoded", Said: "✓ seen before", Seqs: []uint64{1, 3}, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	m, _, _ := newTestModel(t, engine.Progress{Current: "hardcoded", Challenges: []engine.ChallengeDone{done}})
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if view := ansi.Strip(m.View().Content); !strings.Contains(view, "Challenges: 1 of 1 done") || !strings.Contains(view, "[✓] done:  1.1") {
+		t.Errorf("resumed challenge not shown done:\n%s", view)
+	}
+	if p := m.Progress(); len(p.Challenges) != 1 || p.Challenges[0].ID != done.ID || !p.Challenges[0].At.Equal(done.At) {
+		t.Errorf("progress after resume = %+v", p.Challenges)
+	}
+}

@@ -82,14 +82,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Run, k.Next, k.Prev, k.Help, k.Quit, k.Focus, k.Form, k.List}
 }
 
-// FullHelp returns every binding, in three columns that fit 60 cells.
+// FullHelp returns every binding, in three columns that fit 60 cells;
+// the challenges' keys end the first and the last.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Run, k.Next, k.Prev, k.List, k.Storage, k.Help, k.Quit},
-		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus, k.FocusBack},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		// The challenges' keys.
-		{k.Hint, k.Answer, k.Second, k.Reset, k.Finish},
+		{k.Run, k.Next, k.Prev, k.List, k.Storage, k.Help, k.Quit, k.Hint, k.Answer},
+		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus, k.FocusBack, k.Second},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Reset, k.Finish},
 	}
 }
 
