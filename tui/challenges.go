@@ -63,6 +63,9 @@ type learning struct {
 	// passed; asked is the question of the run under way.
 	pending *pendingRun
 	asked   *pendingRun
+	// passed are the questions the learner passed without answering in
+	// this run of the tutor: they are not asked again until it restarts.
+	passed map[string]bool
 	// confirmReset is set while "x" waits for y or n.
 	confirmReset bool
 	// finish is set while the finish screen is up.
@@ -78,7 +81,7 @@ func (m *Model) initLearning(opts Options) error {
 	if err != nil {
 		return fmt.Errorf("tutor: challenges: %w", err)
 	}
-	m.learn = &learning{course: course, tracker: check.NewTracker(course, m.eng.Progress(), opts.Now)}
+	m.learn = &learning{course: course, tracker: check.NewTracker(course, m.eng.Progress(), opts.Now), passed: make(map[string]bool)}
 	m.learn.stage = m.eng.Current().Key
 	m.stages.counts = m.learn.tracker.Count
 	return nil
@@ -155,6 +158,10 @@ func (m *Model) learnKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, ck.Reset):
 		st := m.eng.Current()
+		if len(l.course.Challenges(st.Key)) == 0 && len(l.course.Predictions(st.Key)) == 0 {
+			m.status.set(fmt.Sprintf("Stage %d has no challenges or questions to reset.", st.Index+1), false)
+			return nil, true
+		}
 		l.confirmReset = true
 		m.status.set(fmt.Sprintf("Reset stage %d's challenges, predictions and hints, to do them again? Press y for yes, any other key for no.", st.Index+1), false)
 		return nil, true
@@ -215,6 +222,9 @@ func (m *Model) hint() {
 func (m *Model) resetStage() {
 	st := m.eng.Current()
 	m.learn.tracker.ResetStage(st.Key)
+	for _, p := range m.learn.course.Predictions(st.Key) {
+		delete(m.learn.passed, p.ID) // asked again, like the rest of the stage
+	}
 	m.learn.detail, m.learn.full = nil, false
 	m.status.set(fmt.Sprintf("Stage %d's challenges, predictions and hints are reset: do them again.", st.Index+1), false)
 	m.refreshFoot()

@@ -240,9 +240,21 @@ func TestPredictionsNeverBlock(t *testing.T) {
 	if m.runs[3].Attack != engine.AttackForge || !strings.Contains(m.status.text, "You ran it without predicting. What happens: 1. admin") {
 		t.Errorf("F F: attack %q, status %q", m.runs[3].Attack, m.status.text)
 	}
-	press(t, m, "F", "esc")
-	if m.learn.pending != nil || len(m.Progress().Predictions) != 1 {
-		t.Errorf("esc left the question up (%v) or answered it: %+v", m.learn.pending, m.Progress().Predictions)
+	before := m.runs[3]
+	press(t, m, "F")
+	if m.learn.pending != nil || m.runs[3] == before || m.runs[3].Attack != engine.AttackForge || len(m.Progress().Predictions) != 1 {
+		t.Errorf("a question passed was asked again (%v), F did not forge at once, or it was answered: %+v", m.learn.pending, m.Progress().Predictions)
+	}
+
+	// Stage 5 asks before its run; esc puts the question away, runs
+	// nothing, and the next enter runs at once.
+	press(t, m, "n", "enter")
+	if m.learn.pending == nil || m.runs[4] != nil {
+		t.Fatalf("stage 5's enter: pending %v, run %v", m.learn.pending, m.runs[4])
+	}
+	press(t, m, "esc", "enter")
+	if m.learn.pending != nil || m.runs[4] == nil || len(m.Progress().Predictions) != 1 {
+		t.Errorf("esc then enter: pending %v, run %v, predictions %+v", m.learn.pending, m.runs[4], m.Progress().Predictions)
 	}
 }
 

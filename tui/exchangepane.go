@@ -130,6 +130,9 @@ func (p *exchangePane) title() string {
 			name += " from " + t.Label
 		}
 	}
+	if p.second != nil {
+		name += " · beside the second browser's"
+	}
 	return name
 }
 

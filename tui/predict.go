@@ -3,8 +3,9 @@ package tui
 // Predict, observe, explain: before a run, tamper or forge whose stage
 // asks a question, the tutor asks it in the challenge box; 1 to 4
 // answer and run, the run's own key runs without answering, any other
-// key puts the question away. After the run, the answer and why are
-// shown beside the outcome.
+// key puts the question away; a question passed is not asked again
+// until the tutor restarts. After the run, the answer and why are shown
+// beside the outcome.
 
 import (
 	"fmt"
@@ -65,7 +66,7 @@ func (m *Model) askFirst(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	st := m.eng.Current()
 	p, answered, ok := m.learn.tracker.Prediction(st.Key, before)
-	if !ok || answered {
+	if !ok || answered || m.learn.passed[p.ID] {
 		return nil, false
 	}
 	m.learn.pending = &pendingRun{p: p, before: before, stage: st.Index}
@@ -92,6 +93,9 @@ func (m *Model) predictionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		r.choice = n
 		return tea.Batch(m.startAsked(r.before), m.saveProgress()), true
 	}
+	// Passed without an answer, the question is not asked again until
+	// the tutor restarts (or x resets the stage).
+	l.passed[r.p.ID] = true
 	if before := m.runOf(msg); before != "" {
 		// Any run key goes ahead without an answer: a question never blocks.
 		return m.startAsked(before), true
