@@ -99,7 +99,9 @@ func (v *tripView) drawPair(r renderer) string {
 	if r.width >= 2*minCol+1 {
 		w := (r.width - 1) / 2
 		var cols [2]string
-		for i := range 2 {
+		// The tutor's trip is drawn last: what the exchange pane notes of
+		// a drawing (where its news is) is then the tutor's.
+		for i := 1; i >= 0; i-- {
 			rr := r
 			rr.width = w
 			cols[i] = foldLines(v.st.Section.Render(fold(heads[i], w))+"\n"+v.draw(rr, trips[i]), w)
@@ -109,16 +111,11 @@ func (v *tripView) drawPair(r renderer) string {
 		rule := strings.TrimSuffix(strings.Repeat(v.st.Rule.Render("│")+"\n", n), "\n")
 		return lipgloss.JoinHorizontal(lipgloss.Top, left, rule, cols[1])
 	}
-	var b strings.Builder
-	for i := range 2 {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		b.WriteString(v.st.Section.Render(fold("── "+heads[i], r.width)))
-		b.WriteString("\n")
-		b.WriteString(v.draw(r, trips[i]))
+	var parts [2]string
+	for i := 1; i >= 0; i-- { // the tutor's last, as above
+		parts[i] = v.st.Section.Render(fold("── "+heads[i], r.width)) + "\n" + v.draw(r, trips[i])
 	}
-	return b.String()
+	return parts[0] + "\n\n" + parts[1]
 }
 
 // foldLines cuts every line of s to width cells.
