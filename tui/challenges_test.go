@@ -271,3 +271,34 @@ func TestChallengesResume(t *testing.T) {
 		t.Errorf("progress after resume = %+v", p.Challenges)
 	}
 }
+
+// TestChallengeViewsFitEverySize draws the challenge box, a question, the
+// two browsers and the finish screen at sizes down to 1x1: every frame
+// has exactly the window's lines, none wider than it.
+func TestChallengeViewsFitEverySize(t *testing.T) {
+	m, _, _ := newTestModel(t, engine.Progress{Current: "template/signed", Predictions: noPredictions})
+	press(t, m, "enter", "o", "t") // a run, the second browser's, the tamper's question
+	if m.exchange.second == nil || m.learn.pending == nil {
+		t.Fatalf("second browser %v, question %v", m.exchange.second, m.learn.pending)
+	}
+	check := func(state string) {
+		t.Helper()
+		for _, size := range [][2]int{{1, 1}, {10, 3}, {20, 5}, {40, 12}, {60, 20}, {80, 24}, {81, 30}, {120, 40}, {200, 60}} {
+			send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			lines := strings.Split(m.View().Content, "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%s at %dx%d: %d lines", state, size[0], size[1], len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%s at %dx%d: line %d is %d cells wide", state, size[0], size[1], i, w)
+				}
+			}
+		}
+	}
+	check("question")
+	press(t, m, "2", "h", "h")
+	check("answer and hints")
+	press(t, m, "e")
+	check("finish screen")
+}
