@@ -19,6 +19,8 @@ type tripView struct {
 	vp    viewport.Model
 	trip  *engine.Trip
 	whole bool
+	// second is the second browser's trip, shown beside trip (second.go).
+	second *engine.Trip
 	// drawn is what the viewport holds.
 	drawn drawKey
 	draw  func(r renderer, t *engine.Trip) string
@@ -26,22 +28,27 @@ type tripView struct {
 
 // drawKey identifies a drawing of a trip.
 type drawKey struct {
-	trip  *engine.Trip
-	width int
-	whole bool
-	style string
-	extra string
+	trip   *engine.Trip
+	second *engine.Trip
+	width  int
+	whole  bool
+	style  string
+	extra  string
 }
 
 // refresh draws the trip unless the viewport already holds that drawing.
 func (v *tripView) refresh(extra string) {
-	k := drawKey{trip: v.trip, width: v.vp.Width(), whole: v.whole, style: v.st.Name, extra: extra}
+	k := drawKey{trip: v.trip, second: v.second, width: v.vp.Width(), whole: v.whole, style: v.st.Name, extra: extra}
 	if k == v.drawn {
 		return
 	}
 	r := renderer{st: v.st, width: v.vp.Width(), whole: v.whole}
 	off := v.vp.YOffset()
-	v.vp.SetContent(v.draw(r, v.trip))
+	if v.second != nil {
+		v.vp.SetContent(v.drawPair(r))
+	} else {
+		v.vp.SetContent(v.draw(r, v.trip))
+	}
 	v.vp.SetYOffset(off)
 	v.drawn = k
 }
@@ -122,6 +129,9 @@ func (p *exchangePane) title() string {
 		if !t.Own() {
 			name += " from " + t.Label
 		}
+	}
+	if p.second != nil {
+		name += " · beside the second browser's"
 	}
 	return name
 }

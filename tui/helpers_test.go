@@ -33,12 +33,33 @@ func testEngine(t *testing.T, p engine.Progress, db bool) (*engine.Engine, *serv
 		t.Fatal(err)
 	}
 	url := handlerServer(t, srv.HTTPServer("").Handler)
+	if p.Predictions == nil {
+		p.Predictions = allAnswered(t)
+	}
 	e, err := engine.New(engine.Options{Lessons: testLessons(t), Server: srv, URL: url, Progress: p})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.Close)
 	return e, srv
+}
+
+// noPredictions is progress that answered none of the stages' questions,
+// for testEngine: unless told so, testEngine's progress has answered them
+// all, so that a run key runs at once (the tutor asks each question
+// once, before the first run it is about; predict_test.go tests that).
+var noPredictions = []engine.PredictionAnswer{}
+
+// allAnswered returns an answer to every prediction of the course.
+func allAnswered(t *testing.T) []engine.PredictionAnswer {
+	t.Helper()
+	var out []engine.PredictionAnswer
+	for _, w := range testWorks(t) {
+		for _, p := range w.Predictions {
+			out = append(out, engine.PredictionAnswer{ID: p.ID, Stage: w.Stage, Choice: p.Right, Right: true})
+		}
+	}
+	return out
 }
 
 // setCookieSize is the size, name and value, of the first session cookie
@@ -110,6 +131,7 @@ func normalize(s string) string {
 		// a header's name and its value, so no prefix is required.
 		{regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d[ -](Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ -]\d{4} \d\d:\d\d:\d\d GMT`), "DATE"},
 		{regexp.MustCompile(`session=[A-Za-z0-9_=-]+(…?)`), "session=VALUE$1"},
+		{regexp.MustCompile(`c='[A-Za-z0-9_=-]{20,}'`), "c='VALUE'"}, // the worksheet's cookie, in its shell lines
 		{regexp.MustCompile(`\b1[7-9]\d{8}\b`), "TIMESTAMP"},
 		{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC`), "TIME UTC"},
 		{regexp.MustCompile(`\d\d:\d\d:\d\d`), "HH:MM:SS"},
@@ -148,4 +170,14 @@ func TestNormalizeMasksDatesAnywhere(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testWorks returns the embedded challenges and predictions.
+func testWorks(t *testing.T) []lessons.StageWork {
+	t.Helper()
+	ws, err := lessons.EmbeddedWork()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
 }

@@ -38,6 +38,9 @@ type KeyMap struct {
 	// NextField and PrevField move between the form's fields.
 	NextField key.Binding
 	PrevField key.Binding
+
+	// ChallengeKeys are the keys of the challenges (challenges.go).
+	ChallengeKeys
 }
 
 // DefaultKeyMap returns the tutor's default key bindings.
@@ -69,6 +72,8 @@ func DefaultKeyMap() KeyMap {
 		Accept:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+
+		ChallengeKeys: defaultChallengeKeys(),
 	}
 }
 
@@ -77,12 +82,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Run, k.Next, k.Prev, k.Help, k.Quit, k.Focus, k.Form, k.List}
 }
 
-// FullHelp returns every binding, in three columns that fit 60 cells.
+// FullHelp returns every binding, in three columns that fit 60 cells;
+// the challenges' keys end the first and the last.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Run, k.Next, k.Prev, k.List, k.Storage, k.Help, k.Quit},
-		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus, k.FocusBack},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Run, k.Next, k.Prev, k.List, k.Storage, k.Help, k.Quit, k.Hint, k.Answer},
+		{k.Form, k.Clear, k.Tamper, k.Forge, k.View, k.Whole, k.Focus, k.FocusBack, k.Second},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Reset, k.Finish},
 	}
 }
 

@@ -66,6 +66,7 @@ func (m *Model) layout() {
 	}
 	m.stages.SetSize(m.width, avail)
 	m.form.SetSize(m.width, 3)
+	m.refreshFoot() // the challenge box, challenges.go
 }
 
 // component returns pane p's component.
@@ -189,6 +190,8 @@ func (m *Model) render() string {
 		m.status.view(m.form.values(), len(m.eng.Tutor().Cookies()), m.width))
 	if m.mode == modeList {
 		lines = append(lines, strings.Split(m.stages.View(), "\n")...)
+	} else if m.learn != nil && m.learn.finish {
+		lines = append(lines, m.finishLines()...) // challenges.go
 	} else {
 		lines = append(lines, m.panes()...)
 	}

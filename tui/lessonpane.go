@@ -55,6 +55,10 @@ type lessonPane struct {
 	// shown is the key of what the viewport holds.
 	shown renderKey
 	raw   bool // the viewport holds the raw markdown, until the rendering comes
+	// height is the pane's height; foot, the challenge box drawn under the
+	// viewport (challenges.go), takes its last lines.
+	height int
+	foot   []string
 }
 
 func newLessonPane(st *Styles, keys *KeyMap, stages []engine.Stage) *lessonPane {
@@ -163,12 +167,27 @@ func (p *lessonPane) Update(msg tea.Msg) tea.Cmd {
 }
 
 // View draws the pane's lines.
-func (p *lessonPane) View() string { return p.vp.View() }
+func (p *lessonPane) View() string {
+	if len(p.foot) == 0 {
+		return p.vp.View()
+	}
+	return p.vp.View() + "\n" + strings.Join(p.foot, "\n")
+}
+
+// setFoot puts lines under the viewport, which gives up their room.
+func (p *lessonPane) setFoot(lines []string) {
+	if len(lines) > p.height {
+		lines = lines[:p.height]
+	}
+	p.foot = lines
+	p.vp.SetHeight(max(0, p.height-len(lines)))
+}
 
 // SetSize sizes the pane; only a new width changes what it shows.
 func (p *lessonPane) SetSize(width, height int) {
 	p.vp.SetWidth(width)
-	p.vp.SetHeight(height)
+	p.height = height
+	p.vp.SetHeight(max(0, height-len(p.foot)))
 	p.refresh()
 }
 

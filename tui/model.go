@@ -19,6 +19,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -44,6 +45,8 @@ type Options struct {
 	// Styles fixes the styles. When nil, the tutor asks the terminal for its
 	// background colour and picks light or dark styles.
 	Styles *Styles
+	// Now is the clock the challenges are timed with; nil means time.Now.
+	Now func() time.Time
 }
 
 // pane names a pane of the screen.
@@ -109,6 +112,9 @@ type Model struct {
 	runs    map[int]*engine.Trip
 	// growth is what the grow stage's last run came to.
 	growth *engine.Growth
+
+	// learn is the challenges, hints and predictions (challenges.go).
+	learn *learning
 }
 
 // Messages.
@@ -153,6 +159,9 @@ func New(opts Options) (*Model, error) {
 	m.traffic = newTrafficPane(st, &m.keys, e.URL())
 	m.stages = &stageList{st: st, keys: &m.keys, stages: e.Stages()}
 	m.form = newFormPane(st, &m.keys, opts.Form)
+	if err := m.initLearning(opts); err != nil {
+		return nil, err
+	}
 	m.applyStyles()
 	cur := e.Current()
 	m.lesson.setStage(cur.Index)
@@ -211,10 +220,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case renderMsg:
 		return m, m.lesson.Update(msg)
 	case runMsg:
-		return m, m.finishRun(msg)
+		cmd := m.finishRun(msg)
+		m.afterRun(msg)
+		return m, cmd
+	case secondMsg:
+		m.finishSecond(msg)
+		return m, nil
 	case observationMsg:
+		// One watcher, fanned out: the traffic list and the challenges.
 		m.traffic.add(msg.o)
-		return m, m.waitObservation()
+		return m, tea.Batch(m.observe(msg.o), m.waitObservation())
 	case savedMsg:
 		if msg.err != nil {
 			m.status.set("Progress not saved: "+msg.err.Error(), true)
@@ -233,6 +248,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return tea.Quit
+	}
+	if cmd, ok := m.learnKey(msg); ok { // challenges.go
+		return cmd
 	}
 	switch m.mode {
 	case modeList:
@@ -386,7 +404,7 @@ func (m *Model) saveProgress() tea.Cmd {
 	if m.save == nil {
 		return nil
 	}
-	return m.save.cmd(m.eng.Progress())
+	return m.save.cmd(m.progressToSave())
 }
 
 // applyStyles hands the styles to the bubbles that keep their own.
@@ -406,7 +424,7 @@ func (m *Model) lastGrowth() *engine.Growth { return m.growth }
 func (m *Model) Form() engine.Form { return m.form.values() }
 
 // Progress returns the learner's progress.
-func (m *Model) Progress() engine.Progress { return m.eng.Progress() }
+func (m *Model) Progress() engine.Progress { return m.progressToSave() }
 
 // Stage returns the index of the current lesson, from 0.
 func (m *Model) Stage() int { return m.eng.Current().Index }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server/cookiecodec"
 )
@@ -29,7 +30,8 @@ type PlainOptions struct {
 // text), the code it adds (each piece once, where it first matters), and
 // the stage's demonstration (Engine.Demo): each request and response in
 // wire form and the session the server decoded. It is for screen readers,
-// CI logs and documentation.
+// CI logs and documentation. It ends with the worksheet of challenges
+// (check.Course.WorksheetFor), which it says it cannot check.
 func WritePlain(ctx context.Context, w io.Writer, opts PlainOptions) error {
 	st := PlainStyles()
 	p := &plainRun{r: renderer{st: &st, plain: true}, eng: opts.Engine, form: opts.Form, shown: make(map[string]int)}
@@ -49,7 +51,17 @@ func WritePlain(ctx context.Context, w io.Writer, opts PlainOptions) error {
 			return err
 		}
 	}
-	return nil
+	// Last, the challenges to do outside, with the commands for the live
+	// URL: a transcript only prints, and the worksheet says it cannot
+	// check them.
+	course, err := check.Embedded(opts.Engine.Stages())
+	if err != nil {
+		return fmt.Errorf("plain: challenges: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n\n"); err != nil {
+		return err
+	}
+	return course.WorksheetFor(w, opts.Engine)
 }
 
 // plainRun writes the plain transcript.

@@ -29,7 +29,18 @@ func TestWritePlain(t *testing.T) {
 	if strings.ContainsAny(out, "\x1b\a") {
 		t.Error("transcript holds escape codes")
 	}
-	stages := strings.Split(out, "\nStage ")
+	// It ends with the worksheet, which says it cannot check anything and
+	// gives each stage's commands for the live URL.
+	transcript, worksheet, ok := strings.Cut(out, "\nWorksheet: things to do yourself")
+	if !ok {
+		t.Fatal("transcript has no worksheet")
+	}
+	for _, want := range []string{"cannot check what you do", "[ ] 1.1 Send the form from your own browser", "curl -i -d name=Ada -d email=ada@example.com " + e.URL() + "/users"} {
+		if !strings.Contains(worksheet, want) {
+			t.Errorf("worksheet lacks %q:\n%s", want, worksheet)
+		}
+	}
+	stages := strings.Split(transcript, "\nStage ")
 	if len(stages) != 8 {
 		t.Fatalf("transcript has %d stage headings, want 7", len(stages)-1)
 	}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"image/color"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -19,8 +20,9 @@ import (
 // screenshotPath is the README's picture of the tutor.
 const screenshotPath = "testdata/tutor.svg"
 
-// TestScreenshot renders the real tutor at 80x24, after running stage 2,
-// to an SVG picture, and checks it against testdata/tutor.svg. The values
+// TestScreenshot renders the real tutor at 80x24, after running stage 2
+// and after the learner's own browser did stage 2's first challenge, to
+// an SVG picture, and checks it against testdata/tutor.svg. The values
 // that change from run to run (port, dates, cookie) are replaced with
 // fixed ones of the same length, so the picture is reproducible. Refresh
 // it with: go test ./tui -run TestScreenshot -update
@@ -28,6 +30,18 @@ func TestScreenshot(t *testing.T) {
 	m, _, _ := newTestModel(t, engine.Progress{})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "n", "enter")
+	feed(t, m, 2)
+	// The learner's browser posts the form and follows the redirect to
+	// /show with the cookie it got: the status line says it is done.
+	resp, err := learnerBrowser(t).PostForm(m.eng.URL()+"/users", url.Values{"name": {"Lin"}, "email": {"lin@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	feed(t, m, 2)
+	if d, _ := m.learn.tracker.Count("session"); d != 1 {
+		t.Fatalf("the learner's browser ticked %d challenges, want 1", d)
+	}
 	svg := toSVG(stabilize(m.View().Content), 80, 24)
 	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
 		if err := os.WriteFile(screenshotPath, []byte(svg), 0o644); err != nil {

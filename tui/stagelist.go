@@ -21,6 +21,8 @@ type stageList struct {
 	sel      int
 	width    int
 	height   int
+	// counts, when set, gives a stage's challenges done and in all.
+	counts func(stage string) (done, total int)
 }
 
 // open opens the list on the current stage.
@@ -56,7 +58,13 @@ func (l *stageList) View() string {
 		if i == l.current {
 			cur = "▸ "
 		}
-		line := fold(fmt.Sprintf("%s%s Stage %d: %s", cur, mark, i+1, s.Lesson.Title), l.width)
+		text := fmt.Sprintf("%s%s Stage %d: %s", cur, mark, i+1, s.Lesson.Title)
+		if l.counts != nil {
+			if d, n := l.counts(s.Key); n > 0 {
+				text += fmt.Sprintf(" · %d/%d challenges", d, n)
+			}
+		}
+		line := fold(text, l.width)
 		switch {
 		case i == l.sel:
 			line = l.st.Selected.Render(line)

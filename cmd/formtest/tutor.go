@@ -72,15 +72,24 @@ and response is shown as it went over the wire, with the raw Set-Cookie
 header, the Cookie sent back, and the session decoded from them.
 
 Requests from a browser or curl to the server's URL appear live in the
-traffic list. Progress is saved in $XDG_STATE_HOME/formtest (or the OS's
-state directory) and resumed next time; --reset starts over.
+traffic list. Each stage also has challenges to do from your own browser
+or with curl: the tutor checks them from that traffic and ticks each one
+the moment it sees it done (h shows hints, the last one the exact
+commands; o runs a second browser inside the tutor). Before the runs
+that surprise people it asks you to predict the outcome (1-4; any run
+key goes ahead without answering).
+
+Progress, challenges and answers included, is saved in
+$XDG_STATE_HOME/formtest (or the OS's state directory) and resumed next
+time; --reset starts over.
 
 The stage on keeping sessions in a database needs one: by default an
 SQLite file, sessions.db, next to the saved progress; --store picks
 another (sqlite:PATH or redis://HOST:PORT/DB), and --store cookie none.
 
 When stdout is not a terminal, or with --plain, the tutor runs every stage
-and prints the whole tutorial as a plain transcript, with no escape codes.
+and prints the whole tutorial as a plain transcript, with no escape codes,
+ending with a worksheet of the challenges (which it cannot check).
 
 --classroom serves the form to a whole class on the local network: on
 every interface and a free port (or --addr), with a fresh random key for
