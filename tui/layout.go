@@ -66,6 +66,7 @@ func (m *Model) layout() {
 	}
 	m.stages.SetSize(m.width, avail)
 	m.form.SetSize(m.width, 3)
+	m.classLayout() // classroom mode (classview.go)
 }
 
 // component returns pane p's component.
@@ -181,6 +182,9 @@ func (m *Model) View() tea.View {
 func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
+	}
+	if s, ok := m.classRender(); ok { // classroom mode (classview.go)
+		return s
 	}
 	st := m.eng.Current()
 	var lines []string

@@ -24,6 +24,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 )
 
@@ -44,6 +45,12 @@ type Options struct {
 	// Styles fixes the styles. When nil, the tutor asks the terminal for its
 	// background colour and picks light or dark styles.
 	Styles *Styles
+
+	// Classroom mode (classview.go): Class is the class the server
+	// serves, fed by the caller; Join, how students reach it, shown first.
+	// Both nil outside classroom mode.
+	Class *classroom.Model
+	Join  *classroom.Join
 }
 
 // pane names a pane of the screen.
@@ -109,6 +116,9 @@ type Model struct {
 	runs    map[int]*engine.Trip
 	// growth is what the grow stage's last run came to.
 	growth *engine.Growth
+
+	// class is classroom mode's state (classview.go); nil outside it.
+	class *classView
 }
 
 // Messages.
@@ -167,6 +177,7 @@ func New(opts Options) (*Model, error) {
 		m.status.set(noDatabaseNote, false)
 	}
 	m.watch = e.Watch(256)
+	m.initClass(opts) // classroom mode (classview.go)
 	m.width, m.height = 80, 24
 	m.layout()
 	return m, nil
@@ -174,7 +185,7 @@ func New(opts Options) (*Model, error) {
 
 // Init starts listening for traffic and asks for the background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitObservation()}
+	cmds := []tea.Cmd{m.waitObservation(), m.waitClass()}
 	if !m.stylesFixed {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -212,6 +223,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.lesson.Update(msg)
 	case runMsg:
 		return m, m.finishRun(msg)
+	case classChangedMsg: // classroom mode (classview.go)
+		return m, m.classChanged()
 	case observationMsg:
 		m.traffic.add(msg.o)
 		return m, m.waitObservation()
@@ -233,6 +246,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return tea.Quit
+	}
+	if cmd, ok := m.classKey(msg); ok { // classroom mode (classview.go)
+		return cmd
 	}
 	switch m.mode {
 	case modeList:
@@ -295,6 +311,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.status.set(storageStatus(sc, m.eng.HasDatabase()))
+		m.classStageNote(sc.NoDatabase) // classroom mode: the whole class moves
 	case key.Matches(msg, k.List):
 		m.mode = modeList
 		m.stages.open(m.eng.Current().Index)
@@ -364,6 +381,7 @@ func (m *Model) setStage(i int) tea.Cmd {
 	} else {
 		m.status.set(fmt.Sprintf("Stage %d: the server now runs the %q stage, sessions: %s. Press enter to run %s.", i+1, st.Server, engine.StorageName(sc.Storage), st.Runs()), false)
 	}
+	m.classStageNote(sc.NoDatabase) // classroom mode: the whole class moves
 	m.layout()
 	return tea.Batch(m.lesson.render(), m.saveProgress())
 }

@@ -253,6 +253,11 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		if join, err = class.join(bg.url); err != nil {
 			return err
 		}
+	}
+	form := engine.Form{Name: opts.Name, Email: opts.Email}
+	plain := opts.Plain || !opts.IsTTY
+	if class != nil && plain {
+		// The full-screen tutor shows the join screen itself, first.
 		if err := announce(opts.Out, join); err != nil {
 			return err
 		}
@@ -260,8 +265,6 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if opts.ready != nil {
 		opts.ready(url)
 	}
-	form := engine.Form{Name: opts.Name, Email: opts.Email}
-	plain := opts.Plain || !opts.IsTTY
 
 	var progress engine.Progress
 	var note string
@@ -289,11 +292,13 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		}
 		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Engine: eng, Form: form})
 	}
+	var classModel *classroom.Model // classroom mode: the class view's model, fed from the server's stream
 	if class != nil {
 		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
-		if err := waitForEnter(ctx, opts.Out, opts.In); err != nil {
-			return err
-		}
+		classModel = classroom.New(classroom.Options{Server: srv})
+		watch := eng.Watch(1024)
+		defer watch.Close()
+		go classModel.Feed(ctx, watch.C)
 	}
 
 	if storeWarning != "" {
@@ -303,6 +308,8 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		Engine: eng,
 		Form:   form,
 		Note:   note,
+		Class:  classModel,
+		Join:   join,
 	}
 	if opts.StatePath != "" {
 		path := opts.StatePath

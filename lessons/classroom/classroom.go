@@ -42,6 +42,8 @@ const (
 	DefaultMaxExchanges = 4096
 	// maxNameRunes is as much of a submitted name as a row shows.
 	maxNameRunes = 32
+	// maxEmailRunes is as much of a submitted email as Row.Address keeps.
+	maxEmailRunes = 64
 	// maxReasonRunes is as much of the server's reason for refusing a
 	// cookie as a row keeps.
 	maxReasonRunes = 200
@@ -79,6 +81,9 @@ type Row struct {
 	// and cut short; Email its email, masked (see MaskEmail). "" until it
 	// submits.
 	Name, Email string
+	// Address is the email whole, escaped and cut short, for a view to
+	// show only when the teacher asks for it (the projected view masks).
+	Address string
 	// Verdict is the server's verdict on the session cookie of the
 	// client's latest request; Rejected says why it was refused.
 	Verdict  engine.Verdict
@@ -236,6 +241,7 @@ func (m *Model) Add(o engine.Observation) {
 		if name := e.Form.Get("name"); name != "" {
 			r.Name = SafeText(name, maxNameRunes)
 			r.Email = MaskEmail(e.Form.Get("email"))
+			r.Address = SafeText(strings.TrimSpace(e.Form.Get("email")), maxEmailRunes)
 			st.submitted = true
 		}
 	}
