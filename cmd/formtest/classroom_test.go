@@ -27,7 +27,8 @@ import (
 
 func TestPlanClassroomKeys(t *testing.T) {
 	random := bytes.Repeat([]byte{0xab}, 32)
-	strong := "hex:" + strings.Repeat("5a", 32)
+	strongKey := []byte("a strong key of 32 varied bytes!")
+	strong := "hex:" + hex.EncodeToString(strongKey)
 	for _, tc := range []struct {
 		name    string
 		flags   classroomFlags
@@ -37,8 +38,8 @@ func TestPlanClassroomKeys(t *testing.T) {
 		errWant string
 	}{
 		{name: "a fresh random key", flags: classroomFlags{On: true}, wantKey: random},
-		{name: "--secret keeps sessions", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{strong}}, wantKey: bytes.Repeat([]byte{0x5a}, 32)},
-		{name: "FORMTEST_SECRET", flags: classroomFlags{On: true}, keys: keyFlags{EnvSecret: strong}, wantKey: bytes.Repeat([]byte{0x5a}, 32)},
+		{name: "--secret keeps sessions", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{strong}}, wantKey: strongKey},
+		{name: "FORMTEST_SECRET", flags: classroomFlags{On: true}, keys: keyFlags{EnvSecret: strong}, wantKey: strongKey},
 		{name: "the lesson's key only when asked", flags: classroomFlags{On: true, LessonKey: true}, wantKey: []byte(server.LessonKey), warn: true},
 		{name: "a short key", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{"short"}}, errWant: "at least 32 bytes"},
 		{name: "the lesson's key as --secret", flags: classroomFlags{On: true}, keys: keyFlags{Secrets: []string{server.LessonKey}}, errWant: "at least 32 bytes"},
