@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -177,7 +178,7 @@ func (p *classPane) drawDetail() {
 	if d.idx >= 0 && d.idx < len(d.obs) {
 		t = engine.TripOf(d.obs[d.idx])
 	}
-	k := drawKey{width: p.width, style: p.st.Name, extra: strconv.Itoa(d.idx)}
+	k := drawKey{width: p.width, style: p.st.Name, whole: p.emails, extra: strconv.Itoa(d.idx)}
 	if k == d.drawn {
 		return
 	}
@@ -188,8 +189,35 @@ func (p *classPane) drawDetail() {
 		return
 	}
 	text, _ := r.exchange(t)
-	d.vp.SetContent(text + "\n\n" + p.st.Section.Render("Session, as the server decoded it") + "\n" + r.session(t))
+	text += "\n\n" + p.st.Section.Render("Session, as the server decoded it") + "\n" + r.session(t)
+	if !p.emails {
+		text = maskEmails(text, d.obs)
+	}
+	d.vp.SetContent(text)
 	d.vp.GotoTop()
+}
+
+// maskEmails masks in text every email the client submitted in obs, as
+// the form's body and the session show them, so that the projected view
+// shows no email whole until the teacher asks.
+func maskEmails(text string, obs []engine.Observation) string {
+	seen := map[string]bool{}
+	var pairs []string
+	for _, o := range obs {
+		raw := strings.TrimSpace(o.Exchange.Form.Get("email"))
+		if raw == "" || seen[raw] {
+			continue
+		}
+		seen[raw] = true
+		masked := classroom.MaskEmail(raw)
+		for _, form := range []string{sanitize(raw), url.QueryEscape(raw), strconv.Quote(raw)[1 : len(strconv.Quote(raw))-1]} {
+			pairs = append(pairs, form, masked)
+		}
+	}
+	if len(pairs) == 0 {
+		return text
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
 }
 
 // ShortHelp names the pane's keys.
@@ -231,7 +259,7 @@ func (p *classPane) lines() []string {
 		out = append(out, "")
 	}
 	c := p.columns()
-	out = append(out, p.st.Section.Render(c.line("", "client", "browser", "name", "email", "session", "storage")))
+	out = append(out, p.st.Section.Render(c.line("  ", "client", "browser", "name", "email", "storage", "session")))
 	if len(p.rows) == 0 {
 		out = append(out, p.st.Subtle.Render(wrap("No student has connected yet. Students open the URL (J shows it with the QR code) and each appears here as a row.", p.width)))
 		return out
@@ -247,7 +275,7 @@ func (p *classPane) lines() []string {
 		if p.emails {
 			email = r.Address
 		}
-		line := c.line(marker, r.Label, r.Browser, r.Name, email, sessionWords(r), engine.StorageName(r.Storage))
+		line := c.line(marker, r.Label, r.Browser, r.Name, email, engine.StorageName(r.Storage), sessionWords(r))
 		switch {
 		case i == p.sel:
 			line = p.st.Selected.Render(line)
@@ -273,33 +301,34 @@ func (p *classPane) detailLabel() string {
 	return d.key.Addr.String()
 }
 
-// classColumns are the widths of the class list's columns.
-type classColumns struct{ label, browser, name, email, session int }
+// classColumns are the widths of the class list's columns; the session's
+// verdict, last, takes what is left.
+type classColumns struct{ label, browser, name, email, storage int }
 
 func (p *classPane) columns() classColumns {
-	c := classColumns{label: 7, browser: 9, name: 16, email: 6, session: 18}
+	c := classColumns{label: 7, browser: 9, name: 16, email: 6, storage: 19}
 	if p.emails {
 		c.email = 24
 	}
 	if p.width >= 110 {
-		c.name, c.session = 24, 34
+		c.name = 24
 	}
 	return c
 }
 
-// line lays a row out in the columns; the storage takes what is left.
-func (c classColumns) line(marker, label, browser, name, email, session, storage string) string {
+// line lays a row out in the columns.
+func (c classColumns) line(marker, label, browser, name, email, storage, session string) string {
 	var b strings.Builder
 	b.WriteString(marker)
 	for _, f := range []struct {
 		s string
 		w int
-	}{{label, c.label}, {browser, c.browser}, {name, c.name}, {email, c.email}, {session, c.session}} {
+	}{{label, c.label}, {browser, c.browser}, {name, c.name}, {email, c.email}, {storage, c.storage}} {
 		s := fold(f.s, f.w)
 		b.WriteString(s)
 		b.WriteString(strings.Repeat(" ", max(0, f.w-ansi.StringWidth(s))+1))
 	}
-	b.WriteString(storage)
+	b.WriteString(session)
 	return b.String()
 }
 

@@ -229,8 +229,11 @@ func (m *Model) classHelpView() string {
 	if c.screen == screenJoin {
 		return m.help.ShortHelpView([]key.Binding{withHelp(k.Accept, "to the class"), k.Quit})
 	}
-	bs := append(c.pane.ShortHelp(), k.Next, k.Prev, ck.Class, ck.Join, ck.Presenter, ck.Emails, k.Storage, k.List, k.Quit)
-	return m.help.ShortHelpView(bs)
+	if m.help.ShowAll {
+		return m.help.View(k) + "\n" + m.help.ShortHelpView([]key.Binding{ck.Class, ck.Join, ck.Presenter, ck.Emails})
+	}
+	return m.help.ShortHelpView(append(c.pane.ShortHelp(), k.Next, k.Prev, k.Storage, k.Help)) + "\n" +
+		m.help.ShortHelpView([]key.Binding{ck.Class, ck.Join, ck.Presenter, ck.Emails, k.List, k.Quit})
 }
 
 // classRender draws classroom mode's screens; it reports false when the
@@ -310,10 +313,14 @@ func (m *Model) joinLines() []string {
 			lines = append(lines, j.QR...)
 		}
 	}
-	lines = append(lines, "",
-		"Session key: "+strings.ReplaceAll(sanitize(j.KeyNote), "\n", " ")+".",
+	lines = append(lines, "")
+	for _, t := range []string{
+		"Session key: " + sanitize(strings.ReplaceAll(j.KeyNote, "\n", " ")) + ".",
 		fmt.Sprintf("Each student sees their own session at /me. Each computer may send %g requests a second (%d at once).", j.Rate, j.Burst),
-		"The stage you choose applies to the whole class at once.")
+		"The stage you choose applies to the whole class at once.",
+	} {
+		lines = append(lines, strings.Split(wrap(t, m.width), "\n")...)
+	}
 	help := strings.Split(m.classHelpView(), "\n")
 	if len(lines)+len(help) > m.height && j.QR != nil {
 		// Too short a screen for the code and the rest: the code first.
@@ -331,8 +338,8 @@ func (m *Model) classStageNote(noDatabase bool) {
 		return
 	}
 	st := m.eng.Current()
-	m.status.set(fmt.Sprintf("Stage %d for the whole class: every student's next request meets the %q stage, sessions in %s. Press enter to run %s yourself.",
-		st.Index+1, st.Server, engine.StorageName(m.eng.Storage()), st.Runs()), false)
+	m.status.set(fmt.Sprintf("Stage %d for the whole class: every student now meets the %q stage; sessions: %s.",
+		st.Index+1, st.Server, engine.StorageName(m.eng.Storage())), false)
 	c.pane.refresh(st.Server)
 }
 

@@ -244,6 +244,21 @@ func TestClassViewMasksEmails(t *testing.T) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
 	}
+	// The client's exchanges and session, opened, mask it too: in the
+	// form's body and in the decoded session.
+	press(t, m, "enter", "[")
+	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") || strings.Contains(s, "ann%40example.com") || !strings.Contains(s, "POST /users") || !strings.Contains(s, "a…@…") {
+		t.Errorf("the opened client shows the email whole:\n%s", s)
+	}
+	press(t, m, "]")
+	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") || !strings.Contains(s, `email = "a…@…"`) {
+		t.Errorf("the opened client's session shows the email whole:\n%s", s)
+	}
+	press(t, m, "E", "y")
+	if s := screenOf(t, m); !strings.Contains(s, `email = "ann@example.com"`) {
+		t.Errorf("E then y did not show the email in the session:\n%s", s)
+	}
+	press(t, m, "E", "esc")
 	press(t, m, "E", "n")
 	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") || !strings.Contains(s, "Emails stay masked") {
 		t.Errorf("E then n showed the email:\n%s", s)
