@@ -71,6 +71,16 @@ type classView struct {
 	// last is when the rows were last copied.
 	last time.Time
 	now  func() time.Time
+
+	// pending are the class's observations not yet in the traffic list:
+	// a class sends hundreds a second, so they join it once a frame
+	// (with the class's rows), not one by one.
+	pending []engine.Observation
+	// frame is the last screen drawn; fresh reports that nothing it
+	// shows has changed since, so the next View returns it as it is.
+	// inner is set while the tutor's own screen is drawn for it.
+	frame        string
+	fresh, inner bool
 }
 
 // classChangedMsg says the class changed.
@@ -108,8 +118,51 @@ func (m *Model) waitClass() tea.Cmd {
 	}
 }
 
+// classTouch marks the frame stale for any message but a class's
+// observation, which changes nothing on screen until it joins the traffic
+// list.
+func (m *Model) classTouch(msg tea.Msg) {
+	if m.class == nil {
+		return
+	}
+	if o, ok := msg.(observationMsg); ok && !o.o.Own() {
+		return
+	}
+	m.class.fresh = false
+}
+
+// classObservation queues a class's observation for the traffic list; it
+// reports false for the tutor's own, which join the list at once.
+func (m *Model) classObservation(o engine.Observation) bool {
+	c := m.class
+	if c == nil || o.Own() {
+		return false
+	}
+	if len(c.pending) >= maxTraffic {
+		c.pending = c.pending[1:] // the list keeps no more than that
+	}
+	c.pending = append(c.pending, o)
+	return true
+}
+
+// flushTraffic puts the queued observations in the traffic list, drawing
+// it once.
+func (m *Model) flushTraffic() {
+	c := m.class
+	if len(c.pending) == 0 {
+		return
+	}
+	for _, o := range c.pending {
+		m.traffic.push(o)
+	}
+	clear(c.pending)
+	c.pending = c.pending[:0]
+	m.traffic.refresh()
+}
+
 // classChanged takes the class's new rows and waits for the next change.
 func (m *Model) classChanged() tea.Cmd {
+	m.flushTraffic()
 	m.class.last = m.class.now()
 	m.class.pane.refresh(m.eng.Current().Server)
 	return m.waitClass()
@@ -240,7 +293,27 @@ func (m *Model) classHelpView() string {
 // tutor's own screen is to be drawn.
 func (m *Model) classRender() (string, bool) {
 	c := m.class
-	if c == nil || m.mode != modeMain || m.width <= 0 || m.height <= 0 {
+	if c == nil || c.inner {
+		return "", false
+	}
+	if c.fresh {
+		return c.frame, true
+	}
+	s, ok := m.classScreenView()
+	if !ok {
+		c.inner = true
+		s = m.render()
+		c.inner = false
+	}
+	c.frame, c.fresh = s, true
+	return s, true
+}
+
+// classScreenView draws classroom mode's own screens; it reports false
+// for the tutor's.
+func (m *Model) classScreenView() (string, bool) {
+	c := m.class
+	if m.mode != modeMain {
 		return "", false
 	}
 	var lines []string

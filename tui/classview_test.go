@@ -474,3 +474,28 @@ func BenchmarkClassKeyToFrame(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkClassObservation measures what one request of the class costs
+// the tutor's UI loop in classroom mode: the traffic list takes the
+// observation, then the frame is drawn (as Bubble Tea draws after every
+// message). A class of 300 at 2 requests a second sends 600 a second.
+func BenchmarkClassObservation(b *testing.B) {
+	e := benchEngine(b)
+	class := fakeClass(300)
+	st := NoColorStyles()
+	m, err := New(Options{Engine: e, Styles: &st, Class: class})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	obs := class.Exchanges(class.Rows()[0].Key)[0]
+	for range maxTraffic {
+		m.Update(observationMsg{obs})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		m.Update(observationMsg{obs})
+		_ = m.View()
+	}
+}

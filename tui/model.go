@@ -206,6 +206,7 @@ func (m *Model) waitObservation() tea.Cmd {
 
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.classTouch(msg) // classroom mode (classview.go)
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -226,6 +227,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case classChangedMsg: // classroom mode (classview.go)
 		return m, m.classChanged()
 	case observationMsg:
+		if m.classObservation(msg.o) { // classroom mode: queued (classview.go)
+			return m, m.waitObservation()
+		}
 		m.traffic.add(msg.o)
 		return m, m.waitObservation()
 	case savedMsg:
