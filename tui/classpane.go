@@ -335,9 +335,24 @@ func (c classColumns) line(marker, label, browser, name, email, storage, session
 // sessionWords is a row's session verdict in words, with a mark so that
 // it does not rest on colour.
 func sessionWords(r *classroom.Row) string {
+	w := verdictWords(r)
+	if r.Tampered > 0 {
+		w += fmt.Sprintf(" · tampered %d× (refused)", r.Tampered)
+	}
+	if r.Foreign > 0 {
+		w += " · sent a cookie never set for it"
+	}
+	if r.Verdict == engine.VerdictRejected {
+		w += ": " + r.Rejected // the longest part, last
+	}
+	return w
+}
+
+// verdictWords is the verdict on a row's latest cookie in words.
+func verdictWords(r *classroom.Row) string {
 	switch r.Verdict {
 	case engine.VerdictRejected:
-		return "✗ cookie refused: " + r.Rejected
+		return "✗ cookie refused"
 	case engine.VerdictAccepted:
 		if r.HasSession {
 			return "✓ holds a session"

@@ -371,6 +371,35 @@ func TestClassViewPresenter(t *testing.T) {
 	}
 }
 
+// TestClassViewTampered: a student who alters their cookie is counted,
+// in the row and in the class's sentence.
+func TestClassViewTampered(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	bob := newStudent(t, base, "127.0.0.3", chromeUA)
+	bob.submit("Bob", "bob@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	u, _ := url.Parse(base)
+	cs := bob.c.Jar.Cookies(u)
+	if len(cs) == 0 {
+		t.Fatal("Bob holds no cookie")
+	}
+	v := cs[0].Value
+	last := "A"
+	if strings.HasSuffix(v, "A") {
+		last = "B"
+	}
+	bob.do("GET", "/show", nil, http.Header{"Cookie": {cs[0].Name + "=" + v[:len(v)-1] + last}})
+	settle(t, m, class, 2)
+	s := screenOf(t, m)
+	for _, want := range []string{"1 student tampered with a cookie; it was refused.", "tampered 1× (refused)", "✗ cookie refused"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+}
+
 // TestClassViewStorageWholeClass: S in classroom mode says the switch is
 // for the whole class.
 func TestClassViewStorageWholeClass(t *testing.T) {
