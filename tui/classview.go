@@ -289,6 +289,12 @@ func (m *Model) classHelpView() string {
 		m.help.ShortHelpView([]key.Binding{ck.Class, ck.Join, ck.Presenter, ck.Emails, k.List, k.Quit})
 }
 
+// classTutorKeys are classroom mode's keys on the tutor's own screen.
+func (m *Model) classTutorKeys() []key.Binding {
+	ck := &m.class.keys
+	return []key.Binding{withHelp(ck.Class, "the class"), ck.Join, ck.Presenter}
+}
+
 // classRender draws classroom mode's screens; it reports false when the
 // tutor's own screen is to be drawn.
 func (m *Model) classRender() (string, bool) {

@@ -410,6 +410,11 @@ func TestClassViewStorageWholeClass(t *testing.T) {
 	if s := screenOf(t, m); !strings.Contains(s, "Stage 2 for the whole class") || !strings.Contains(s, "encrypted cookie") {
 		t.Errorf("S did not say it applies to the whole class:\n%s", s)
 	}
+	// On the tutor's own screen too, and its help names the class's keys.
+	press(t, m, "C", "S")
+	if s := screenOf(t, m); !strings.Contains(s, "Stage 2 for the whole class") || !strings.Contains(s, "C the class") || !strings.Contains(s, "Lesson") {
+		t.Errorf("the tutor's screen in classroom mode:\n%s", s)
+	}
 }
 
 // TestClassViewNoAddress: the join screen says plainly that nobody else

@@ -160,6 +160,9 @@ func (m *Model) helpView() string {
 		// one line holds: they get a second.
 		line += "\n" + m.help.ShortHelpView(keys.stageKeys())
 	}
+	if m.class != nil { // classroom mode: its keys (classview.go)
+		line += "\n" + m.help.ShortHelpView(m.classTutorKeys())
+	}
 	return line
 }
 

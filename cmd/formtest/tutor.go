@@ -86,10 +86,10 @@ and prints the whole tutorial as a plain transcript, with no escape codes.
 every interface and a free port (or --addr), with a fresh random key for
 the run (--secret or --secret-file to keep sessions across restarts), a
 request budget per computer, and each student's own session at /me. It
-opens on the URLs to join and a QR code of the first, then shows the class,
-a row per student's browser (P: a layout for a projector). With --plain it
-prints the URLs and the code, then logs
-the class's requests, a line each, until interrupted. --lesson-key signs
+opens on the URLs to join and a QR code of the first, then shows the
+class, a row per student's browser (P: a layout for a projector). With
+--plain it prints the URLs and the code, then logs the class's requests, a
+line each, until interrupted. --lesson-key signs
 with the lesson's public key instead, so students can forge sessions.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
