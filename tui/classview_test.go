@@ -533,3 +533,25 @@ func BenchmarkClassObservation(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestClassViewManyRows: with 300 clients the screen keeps its size and
+// shows a window of rows that follows the selection.
+func TestClassViewManyRows(t *testing.T) {
+	e, _, _ := classEngine(t)
+	class := fakeClass(300)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	s := screenOf(t, m)
+	if !strings.Contains(s, "› .1.43 ") || !strings.Contains(s, "Student 299") || strings.Contains(s, "Student 0 ") {
+		t.Errorf("the newest row is not selected and in view:\n%s", s)
+	}
+	press(t, m, "g")
+	s = screenOf(t, m)
+	if !strings.Contains(s, "Student 0 ") || strings.Contains(s, "Student 299") {
+		t.Errorf("g did not show the first rows:\n%s", s)
+	}
+	press(t, m, "pgdown", "pgdown")
+	if s := screenOf(t, m); strings.Contains(s, "Student 0 ") || !strings.Contains(s, "› .46 ") {
+		t.Errorf("two pages down:\n%s", s)
+	}
+}
