@@ -57,6 +57,14 @@ type classDetail struct {
 	drawn drawKey
 }
 
+// seq is the sequence number of the exchange shown, or 0.
+func (d *classDetail) seq() uint64 {
+	if d.idx < 0 || d.idx >= len(d.obs) {
+		return 0
+	}
+	return d.obs[d.idx].Exchange.Seq
+}
+
 func newClassPane(st *Styles, keys *KeyMap, class *classroom.Model) *classPane {
 	return &classPane{st: st, keys: keys, class: class, follow: true}
 }
@@ -71,6 +79,24 @@ func (p *classPane) refresh(st server.Stage) {
 	}
 	p.sel = min(p.sel, max(0, len(p.rows)-1))
 	p.scrollToSel()
+	if d := p.detail; d != nil {
+		// The open client's new exchanges: on its latest, go on to the
+		// newest; otherwise stay on the one shown.
+		latest, shown := d.idx == len(d.obs)-1, d.seq()
+		d.obs = p.class.Exchanges(d.key)
+		d.idx = len(d.obs) - 1
+		if !latest {
+			for i, o := range d.obs {
+				if o.Exchange.Seq == shown {
+					d.idx = i
+				}
+			}
+		}
+		if d.seq() != shown {
+			d.drawn = drawKey{}
+			p.drawDetail()
+		}
+	}
 }
 
 // rowsInView is how many rows fit under the pane's header lines.
@@ -178,7 +204,7 @@ func (p *classPane) drawDetail() {
 	if d.idx >= 0 && d.idx < len(d.obs) {
 		t = engine.TripOf(d.obs[d.idx])
 	}
-	k := drawKey{width: p.width, style: p.st.Name, whole: p.emails, extra: strconv.Itoa(d.idx)}
+	k := drawKey{width: p.width, style: p.st.Name, whole: p.emails, extra: strconv.FormatUint(d.seq(), 10)}
 	if k == d.drawn {
 		return
 	}

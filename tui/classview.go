@@ -163,8 +163,13 @@ func (m *Model) flushTraffic() {
 // classChanged takes the class's new rows and waits for the next change.
 func (m *Model) classChanged() tea.Cmd {
 	m.flushTraffic()
-	m.class.last = m.class.now()
-	m.class.pane.refresh(m.eng.Current().Server)
+	c := m.class
+	c.last = c.now()
+	if c.screen == screenTutor && !c.presenter {
+		// Not on screen: C takes a copy when it shows the class.
+		return m.waitClass()
+	}
+	c.pane.refresh(m.eng.Current().Server)
 	return m.waitClass()
 }
 
@@ -217,6 +222,7 @@ func (m *Model) classKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, ck.Presenter):
 		c.presenter = !c.presenter
+		c.pane.refresh(m.eng.Current().Server)
 		if c.presenter && c.screen == screenTutor {
 			m.focus = paneExchange
 		}

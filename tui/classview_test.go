@@ -203,7 +203,7 @@ func settle(t *testing.T, m *Model, class *classroom.Model, n int) {
 		v = class.Version()
 		time.Sleep(50 * time.Millisecond) // the rest of a request's exchanges
 	}
-	m.classChanged()
+	m.Update(classChangedMsg{})
 }
 
 // screenOf is the model's screen, with its styling stripped, checked to
@@ -553,5 +553,32 @@ func TestClassViewManyRows(t *testing.T) {
 	press(t, m, "pgdown", "pgdown")
 	if s := screenOf(t, m); strings.Contains(s, "Student 0 ") || !strings.Contains(s, "› .46 ") {
 		t.Errorf("two pages down:\n%s", s)
+	}
+}
+
+// TestClassViewOpenFollows: an opened client's newest exchange replaces
+// the one shown when it was the newest, and stays put when the teacher
+// went back to an older one.
+func TestClassViewOpenFollows(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
+	ann := newStudent(t, base, "127.0.0.2", firefoxUA)
+	ann.submit("Ann", "ann@example.com")
+	settle(t, m, class, 1)
+	press(t, m, "enter")
+	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 2") || !strings.Contains(s, "GET /show") {
+		t.Fatalf("opened:\n%s", s)
+	}
+	ann.do("GET", "/me", nil, nil)
+	settle(t, m, class, 1)
+	if s := screenOf(t, m); !strings.Contains(s, "exchange 3 of 3") || !strings.Contains(s, "GET /me") {
+		t.Errorf("the newest exchange did not replace the one shown:\n%s", s)
+	}
+	press(t, m, "[")
+	ann.do("GET", "/", nil, nil)
+	settle(t, m, class, 1)
+	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 4") || !strings.Contains(s, "GET /show") {
+		t.Errorf("an older exchange shown did not stay:\n%s", s)
 	}
 }
