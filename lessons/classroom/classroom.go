@@ -122,6 +122,11 @@ type row struct {
 	Row
 	stages    map[server.Stage]stageState
 	issued    []string // the latest session cookie values set for it
+	// suspect are values counted in Foreign whose Set-Cookie may yet
+	// arrive: the server publishes an exchange when it finishes, so the
+	// response that set a cookie can reach the stream after a request
+	// that already carried it.
+	suspect []string
 	exchanges []*stored
 	dead      bool // forgotten, to be dropped from Model.order
 	// lru links the rows from the one seen last (front) to the one seen
@@ -229,9 +234,16 @@ func (m *Model) Add(o engine.Observation) {
 	if r.Verdict == engine.VerdictAccepted && !slices.Contains(r.issued, e.IncomingCookie) {
 		r.Foreign++
 		r.issue(e.IncomingCookie) // count a copied cookie once, not on every request
+		r.suspect = appendBounded(r.suspect, e.IncomingCookie)
 	}
 	for _, out := range e.Out {
 		if out.Result != nil {
+			if i := slices.Index(r.suspect, out.Value); i >= 0 {
+				// It was set for this client after all: its Set-Cookie
+				// came late.
+				r.suspect = slices.Delete(r.suspect, i, i+1)
+				r.Foreign--
+			}
 			r.issue(out.Value)
 		}
 	}
@@ -264,6 +276,14 @@ func verdict(e *server.Exchange) (engine.Verdict, string) {
 		return engine.VerdictRejected, SafeText(e.Rejected, maxReasonRunes)
 	}
 	return engine.VerdictAccepted, ""
+}
+
+// appendBounded appends v to s, keeping the latest maxIssued.
+func appendBounded(s []string, v string) []string {
+	if len(s) == maxIssued {
+		s = slices.Delete(s, 0, 1)
+	}
+	return append(s, v)
 }
 
 func (r *row) issue(value string) {
