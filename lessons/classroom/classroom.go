@@ -120,13 +120,13 @@ type stageState struct {
 // row is a Row and what the model keeps with it.
 type row struct {
 	Row
-	stages    map[server.Stage]stageState
-	issued    []string // the latest session cookie values set for it
+	stages map[server.Stage]stageState
+	issued []string // the latest session cookie values set for it
 	// suspect are values counted in Foreign whose Set-Cookie may yet
 	// arrive: the server publishes an exchange when it finishes, so the
 	// response that set a cookie can reach the stream after a request
 	// that already carried it.
-	suspect []string
+	suspect   []string
 	exchanges []*stored
 	dead      bool // forgotten, to be dropped from Model.order
 	// lru links the rows from the one seen last (front) to the one seen
