@@ -67,6 +67,7 @@ func (m *Model) layout() {
 	m.stages.SetSize(m.width, avail)
 	m.form.SetSize(m.width, 3)
 	m.refreshFoot() // the challenge box, challenges.go
+	m.classLayout() // classroom mode (classview.go)
 }
 
 // component returns pane p's component.
@@ -160,6 +161,9 @@ func (m *Model) helpView() string {
 		// one line holds: they get a second.
 		line += "\n" + m.help.ShortHelpView(keys.stageKeys())
 	}
+	if m.class != nil { // classroom mode: its keys (classview.go)
+		line += "\n" + m.help.ShortHelpView(m.classTutorKeys())
+	}
 	return line
 }
 
@@ -182,6 +186,9 @@ func (m *Model) View() tea.View {
 func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
+	}
+	if s, ok := m.classRender(); ok { // classroom mode (classview.go)
+		return s
 	}
 	st := m.eng.Current()
 	var lines []string

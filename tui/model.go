@@ -25,6 +25,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 )
 
@@ -47,6 +48,12 @@ type Options struct {
 	Styles *Styles
 	// Now is the clock the challenges are timed with; nil means time.Now.
 	Now func() time.Time
+
+	// Classroom mode (classview.go): Class is the class the server
+	// serves, fed by the caller; Join, how students reach it, shown first.
+	// Both nil outside classroom mode.
+	Class *classroom.Model
+	Join  *classroom.Join
 }
 
 // pane names a pane of the screen.
@@ -115,6 +122,8 @@ type Model struct {
 
 	// learn is the challenges, hints and predictions (challenges.go).
 	learn *learning
+	// class is classroom mode's state (classview.go); nil outside it.
+	class *classView
 }
 
 // Messages.
@@ -176,6 +185,7 @@ func New(opts Options) (*Model, error) {
 		m.status.set(noDatabaseNote, false)
 	}
 	m.watch = e.Watch(256)
+	m.initClass(opts) // classroom mode (classview.go)
 	m.width, m.height = 80, 24
 	m.layout()
 	return m, nil
@@ -183,7 +193,7 @@ func New(opts Options) (*Model, error) {
 
 // Init starts listening for traffic and asks for the background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitObservation()}
+	cmds := []tea.Cmd{m.waitObservation(), m.waitClass()}
 	if !m.stylesFixed {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -204,6 +214,7 @@ func (m *Model) waitObservation() tea.Cmd {
 
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.classTouch(msg) // classroom mode (classview.go)
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -226,10 +237,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case secondMsg:
 		m.finishSecond(msg)
 		return m, nil
+	case classChangedMsg: // classroom mode (classview.go)
+		return m, m.classChanged()
 	case observationMsg:
-		// One watcher, fanned out: the traffic list and the challenges.
+		// One watcher, fanned out: the challenges see every observation;
+		// the traffic list gets it now, or once a frame in classroom mode.
+		learned := m.observe(msg.o)
+		if m.classObservation(msg.o) { // classroom mode: queued (classview.go)
+			return m, tea.Batch(learned, m.waitObservation())
+		}
 		m.traffic.add(msg.o)
-		return m, tea.Batch(m.observe(msg.o), m.waitObservation())
+		return m, tea.Batch(learned, m.waitObservation())
 	case savedMsg:
 		if msg.err != nil {
 			m.status.set("Progress not saved: "+msg.err.Error(), true)
@@ -248,6 +266,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return tea.Quit
+	}
+	if cmd, ok := m.classKey(msg); ok { // classroom mode (classview.go)
+		return cmd
 	}
 	if cmd, ok := m.learnKey(msg); ok { // challenges.go
 		return cmd
@@ -313,6 +334,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.status.set(storageStatus(sc, m.eng.HasDatabase()))
+		m.classStageNote(sc.NoDatabase) // classroom mode: the whole class moves
 	case key.Matches(msg, k.List):
 		m.mode = modeList
 		m.stages.open(m.eng.Current().Index)
@@ -382,6 +404,7 @@ func (m *Model) setStage(i int) tea.Cmd {
 	} else {
 		m.status.set(fmt.Sprintf("Stage %d: the server now runs the %q stage, sessions: %s. Press enter to run %s.", i+1, st.Server, engine.StorageName(sc.Storage), st.Runs()), false)
 	}
+	m.classStageNote(sc.NoDatabase) // classroom mode: the whole class moves
 	m.layout()
 	return tea.Batch(m.lesson.render(), m.saveProgress())
 }

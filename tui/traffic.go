@@ -66,6 +66,13 @@ func entryLine(o engine.Observation) string {
 // add appends an observation, following the newest when the selection
 // was on the one before.
 func (p *trafficPane) add(o engine.Observation) {
+	p.push(o)
+	p.refresh()
+}
+
+// push appends an observation without drawing the list again: for many
+// at once, drawn by one refresh after them.
+func (p *trafficPane) push(o engine.Observation) {
 	line := entryLine(o)
 	p.entries = append(p.entries, trafficEntry{o: o, line: line, folded: fold(line, p.drawnWidth-2)})
 	if n := len(p.entries) - maxTraffic; n > 0 {
@@ -75,7 +82,6 @@ func (p *trafficPane) add(o engine.Observation) {
 	if p.sel == len(p.entries)-2 || len(p.entries) == 1 {
 		p.sel = len(p.entries) - 1
 	}
-	p.refresh()
 }
 
 func (p *trafficPane) len() int { return len(p.entries) }

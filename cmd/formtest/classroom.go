@@ -281,32 +281,3 @@ func classroomNote(j *classroom.Join) string {
 	}
 	return "Classroom: students join at " + j.URLs[0].URL + " and see their own session at /me."
 }
-
-// waitForEnter asks the teacher to press Enter once the class has the
-// URL, so the QR code stays on screen until then. It reads one byte at a
-// time, so that nothing after the line is taken from the tutor.
-func waitForEnter(ctx context.Context, w io.Writer, in io.Reader) error {
-	fmt.Fprint(w, "Press Enter to open the tutor once the class has joined.")
-	done := make(chan error, 1)
-	go func() {
-		var b [1]byte
-		for {
-			n, err := in.Read(b[:])
-			if err != nil {
-				done <- nil // no more input: go on, the tutor will stop on it
-				return
-			}
-			if n == 1 && (b[0] == '\n' || b[0] == '\r') {
-				done <- nil
-				return
-			}
-		}
-	}()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case err := <-done:
-		fmt.Fprintln(w)
-		return err
-	}
-}

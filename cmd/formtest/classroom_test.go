@@ -349,8 +349,8 @@ func TestTutorClassroomFlags(t *testing.T) {
 }
 
 // TestTutorClassroomFullScreen starts the full-screen tutor in classroom
-// mode: the joining text and QR code come first and stay until Enter, then
-// the tutor opens with the class's URL in its note.
+// mode: the join screen comes first, inside the tutor (no prompt before
+// it), then enter shows the class view, with the class's URL in its note.
 func TestTutorClassroomFullScreen(t *testing.T) {
 	in, inW := io.Pipe()
 	defer inW.Close()
@@ -365,18 +365,14 @@ func TestTutorClassroomFullScreen(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- runTutor(t.Context(), opts) }()
-	waitFor(t, out, "Press Enter to open the tutor")
-	s := out.String()
 	// With --addr 127.0.0.1:0 students could not reach it; an address on
 	// no interface would be listed as given, but loopback is not.
-	if !strings.Contains(s, "no network address beyond loopback") {
-		t.Errorf("before Enter:\n%s", s)
+	waitFor(t, out, "loopback")
+	if s := out.String(); strings.Contains(s, "Press Enter") || strings.Contains(s, "browser") {
+		t.Errorf("the join screen is not first:\n%s", s)
 	}
-	if strings.Contains(s, "q quit") {
-		t.Error("the tutor opened before Enter")
-	}
-	io.WriteString(inW, "\n")
-	waitFor(t, out, "q quit")
+	io.WriteString(inW, "\r")
+	waitFor(t, out, "browser") // the class list's column names
 	io.WriteString(inW, "q")
 	select {
 	case err := <-done:
@@ -386,7 +382,7 @@ func TestTutorClassroomFullScreen(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the tutor did not quit")
 	}
-	if screen := ansi.Strip(out.String()); !strings.Contains(screen, "Classroom:") {
+	if screen := ansi.Strip(out.String()); !strings.Contains(screen, "Students") {
 		t.Errorf("the tutor's note does not mention the class:\n%s", screen)
 	}
 }

@@ -95,8 +95,10 @@ ending with a worksheet of the challenges (which it cannot check).
 every interface and a free port (or --addr), with a fresh random key for
 the run (--secret or --secret-file to keep sessions across restarts), a
 request budget per computer, and each student's own session at /me. It
-prints the URLs to join and a QR code of the first. With --plain it logs
-the class's requests, a line each, until interrupted. --lesson-key signs
+opens on the URLs to join and a QR code of the first, then shows the
+class, a row per student's browser (P: a layout for a projector). With
+--plain it prints the URLs and the code, then logs the class's requests, a
+line each, until interrupted. --lesson-key signs
 with the lesson's public key instead, so students can forge sessions.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
@@ -262,6 +264,11 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		if join, err = class.join(bg.url); err != nil {
 			return err
 		}
+	}
+	form := engine.Form{Name: opts.Name, Email: opts.Email}
+	plain := opts.Plain || !opts.IsTTY
+	if class != nil && plain {
+		// The full-screen tutor shows the join screen itself, first.
 		if err := announce(opts.Out, join); err != nil {
 			return err
 		}
@@ -269,8 +276,6 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	if opts.ready != nil {
 		opts.ready(url)
 	}
-	form := engine.Form{Name: opts.Name, Email: opts.Email}
-	plain := opts.Plain || !opts.IsTTY
 
 	var progress engine.Progress
 	var note string
@@ -298,11 +303,13 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		}
 		return tui.WritePlain(ctx, opts.Out, tui.PlainOptions{Engine: eng, Form: form})
 	}
+	var classModel *classroom.Model // classroom mode: the class view's model, fed from the server's stream
 	if class != nil {
 		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
-		if err := waitForEnter(ctx, opts.Out, opts.In); err != nil {
-			return err
-		}
+		classModel = classroom.New(classroom.Options{Server: srv})
+		watch := eng.Watch(1024)
+		defer watch.Close()
+		go classModel.Feed(ctx, watch.C)
 	}
 
 	if storeWarning != "" {
@@ -312,6 +319,8 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		Engine: eng,
 		Form:   form,
 		Note:   note,
+		Class:  classModel,
+		Join:   join,
 	}
 	if opts.StatePath != "" {
 		path := opts.StatePath

@@ -42,6 +42,8 @@ const (
 	DefaultMaxExchanges = 4096
 	// maxNameRunes is as much of a submitted name as a row shows.
 	maxNameRunes = 32
+	// maxEmailRunes is as much of a submitted email as Row.Address keeps.
+	maxEmailRunes = 64
 	// maxReasonRunes is as much of the server's reason for refusing a
 	// cookie as a row keeps.
 	maxReasonRunes = 200
@@ -79,6 +81,9 @@ type Row struct {
 	// and cut short; Email its email, masked (see MaskEmail). "" until it
 	// submits.
 	Name, Email string
+	// Address is the email whole, escaped and cut short, for a view to
+	// show only when the teacher asks for it (the projected view masks).
+	Address string
 	// Verdict is the server's verdict on the session cookie of the
 	// client's latest request; Rejected says why it was refused.
 	Verdict  engine.Verdict
@@ -115,8 +120,13 @@ type stageState struct {
 // row is a Row and what the model keeps with it.
 type row struct {
 	Row
-	stages    map[server.Stage]stageState
-	issued    []string // the latest session cookie values set for it
+	stages map[server.Stage]stageState
+	issued []string // the latest session cookie values set for it
+	// suspect are values counted in Foreign whose Set-Cookie may yet
+	// arrive: the server publishes an exchange when it finishes, so the
+	// response that set a cookie can reach the stream after a request
+	// that already carried it.
+	suspect   []string
 	exchanges []*stored
 	dead      bool // forgotten, to be dropped from Model.order
 	// lru links the rows from the one seen last (front) to the one seen
@@ -224,9 +234,16 @@ func (m *Model) Add(o engine.Observation) {
 	if r.Verdict == engine.VerdictAccepted && !slices.Contains(r.issued, e.IncomingCookie) {
 		r.Foreign++
 		r.issue(e.IncomingCookie) // count a copied cookie once, not on every request
+		r.suspect = appendBounded(r.suspect, e.IncomingCookie)
 	}
 	for _, out := range e.Out {
 		if out.Result != nil {
+			if i := slices.Index(r.suspect, out.Value); i >= 0 {
+				// It was set for this client after all: its Set-Cookie
+				// came late.
+				r.suspect = slices.Delete(r.suspect, i, i+1)
+				r.Foreign--
+			}
 			r.issue(out.Value)
 		}
 	}
@@ -236,6 +253,7 @@ func (m *Model) Add(o engine.Observation) {
 		if name := e.Form.Get("name"); name != "" {
 			r.Name = SafeText(name, maxNameRunes)
 			r.Email = MaskEmail(e.Form.Get("email"))
+			r.Address = SafeText(strings.TrimSpace(e.Form.Get("email")), maxEmailRunes)
 			st.submitted = true
 		}
 	}
@@ -258,6 +276,14 @@ func verdict(e *server.Exchange) (engine.Verdict, string) {
 		return engine.VerdictRejected, SafeText(e.Rejected, maxReasonRunes)
 	}
 	return engine.VerdictAccepted, ""
+}
+
+// appendBounded appends v to s, keeping the latest maxIssued.
+func appendBounded(s []string, v string) []string {
+	if len(s) == maxIssued {
+		s = slices.Delete(s, 0, 1)
+	}
+	return append(s, v)
 }
 
 func (r *row) issue(value string) {

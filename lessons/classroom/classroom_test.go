@@ -384,3 +384,38 @@ func FuzzRowsAreSafeToPrint(f *testing.F) {
 		}
 	})
 }
+
+// TestForeignLateSetCookie: the server publishes an exchange when it
+// finishes, so a request carrying a cookie can reach the stream before the
+// response that set it. The cookie is not counted as never set, once its
+// Set-Cookie arrives.
+func TestForeignLateSetCookie(t *testing.T) {
+	m := New(Options{})
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	a := addr(7)
+	show := observation(a, firefox, t0.Add(time.Millisecond))
+	show.Exchange.IncomingCookie = "V1"
+	show.Exchange.Session = map[string]any{"name": "Ann"}
+	post := observation(a, firefox, t0)
+	post.Exchange.Method, post.Exchange.Status = "POST", 302
+	post.Exchange.Out = []server.DecodedCookie{{Value: "V1", Result: &cookiecodec.Result{}}}
+	m.Add(show)
+	if r := m.Rows()[0]; r.Foreign != 1 {
+		t.Fatalf("before its Set-Cookie arrived, Foreign = %d, want 1", r.Foreign)
+	}
+	m.Add(post)
+	if r := m.Rows()[0]; r.Foreign != 0 {
+		t.Errorf("after its Set-Cookie arrived, Foreign = %d, want 0", r.Foreign)
+	}
+	if s := m.Summary(server.StageTemplate); s.Foreign != 0 {
+		t.Errorf("summary Foreign = %d, want 0", s.Foreign)
+	}
+	// A cookie never set for it stays counted.
+	other := observation(a, firefox, t0.Add(2*time.Millisecond))
+	other.Exchange.IncomingCookie = "FORGED"
+	m.Add(other)
+	m.Add(post)
+	if r := m.Rows()[0]; r.Foreign != 1 {
+		t.Errorf("a forged cookie: Foreign = %d, want 1", r.Foreign)
+	}
+}

@@ -1,0 +1,584 @@
+package tui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/netip"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/classroom"
+	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/tui/qrtext"
+)
+
+// classEngine starts the form server in classroom mode on 127.0.0.1, its
+// budget sparing the tutor's own loopback address, and returns an engine
+// over it and a class model fed from its stream.
+func classEngine(t *testing.T) (*engine.Engine, *classroom.Model, string) {
+	t.Helper()
+	srv, err := server.New(server.Config{
+		Keys:      [][]byte{[]byte("a classroom test key of 32 bytes!")},
+		Storage:   server.StorageSigned,
+		Classroom: &server.Classroom{Exempt: []netip.Addr{netip.MustParseAddr("127.0.0.1")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := handlerServer(t, srv.HTTPServer("").Handler)
+	// Stage 2, the first to keep a session.
+	e, err := engine.New(engine.Options{Lessons: testLessons(t), Server: srv, URL: u, Progress: engine.Progress{Current: "session"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	class := classroom.New(classroom.Options{Server: srv})
+	w := e.Watch(1024)
+	ctx, cancel := context.WithCancel(context.Background())
+	go class.Feed(ctx, w.C)
+	t.Cleanup(func() { cancel(); w.Close() })
+	return e, class, u
+}
+
+// testJoin is how students would join a class at a documentation address.
+func testJoin(t *testing.T) *classroom.Join {
+	t.Helper()
+	const u = "http://192.0.2.44:5000/"
+	qr, err := qrtext.Lines(u, qrtext.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &classroom.Join{URLs: []classroom.JoinURL{{URL: u, Iface: "wlan0"}}, QR: qr, Local: "http://127.0.0.1:5000/",
+		KeyNote: "a random key made for this run, never shown", Rate: 5, Burst: 30}
+}
+
+// student is a browser on a machine of its own: requests from source
+// address src, with a cookie jar.
+type student struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	ua   string
+}
+
+func newStudent(t *testing.T, base, src, ua string) *student {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+	tr := &http.Transport{DialContext: d.DialContext}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &student{t: t, base: base, ua: ua, c: &http.Client{Jar: jar, Transport: tr, Timeout: 5 * time.Second}}
+}
+
+// do sends a request with the student's browser's User-Agent and any
+// extra headers.
+func (s *student) do(method, path string, form url.Values, extra http.Header) {
+	s.t.Helper()
+	var body *strings.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	} else {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, s.base+path, body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("User-Agent", s.ua)
+	for k, v := range extra {
+		req.Header[k] = v
+	}
+	resp, err := s.c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// submit posts the form (following the redirect to /show).
+func (s *student) submit(name, email string) {
+	s.t.Helper()
+	s.do("POST", "/users", url.Values{"name": {name}, "email": {email}}, nil)
+}
+
+// rawRequest sends req as it is from source address src and reads the
+// answer's status line.
+func rawRequest(t *testing.T, base, src, req string) string {
+	t.Helper()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	return line
+}
+
+const (
+	firefoxUA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+	chromeUA  = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+)
+
+func classModel(t *testing.T, e *engine.Engine, class *classroom.Model, join *classroom.Join) *Model {
+	t.Helper()
+	st := NoColorStyles()
+	m, err := New(Options{Engine: e, Form: engine.Form{Name: "Teacher", Email: "t@example.com"}, Styles: &st, Class: class, Join: join})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestClassViewProgram drives the real program in classroom mode: the
+// join screen first, then three students from 127.0.0.2, .3 and .4 arrive
+// as rows with their browser, name and session, emails masked; E and y
+// show them whole; n moves the whole class to stage 2 and says so.
+func TestClassViewProgram(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, testJoin(t))
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
+	waitForWords(t, tm, "Scan", "192.0.2.44:5000", "wlan0", "▀")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitForWords(t, tm, "browser", "connected")
+
+	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	bob := newStudent(t, base, "127.0.0.3", chromeUA)
+	bob.submit("Bob", "bob@example.com")
+	newStudent(t, base, "127.0.0.4", "curl/8.5.0").do("GET", "/", nil, nil)
+	waitForWords(t, tm, "Ann", "Bob", "curl")
+
+	tm.Type("E")
+	waitForWords(t, tm, "any")
+	tm.Type("y")
+	waitForWords(t, tm, "@example.com") // the cells that changed: "a" stays
+	tm.Type("n")
+	waitForWords(t, tm, "whole")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	view := ansi.Strip(fm.View().Content)
+	for _, want := range []string{"Stage 3 for the whole class", "ann@example.com", "bob@example.com"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("final view lacks %q:\n%s", want, view)
+		}
+	}
+	if got := e.Current().Index; got != 2 {
+		t.Errorf("stage = %d, want 2", got)
+	}
+}
+
+// settle waits until the class holds n clients and the view took them in.
+func settle(t *testing.T, m *Model, class *classroom.Model, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for v := uint64(0); len(class.Rows()) < n || class.Version() != v; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the class holds %d clients, want %d", len(class.Rows()), n)
+		}
+		v = class.Version()
+		time.Sleep(50 * time.Millisecond) // the rest of a request's exchanges
+	}
+	m.Update(classChangedMsg{})
+}
+
+// screenOf is the model's screen, with its styling stripped, checked to
+// be exactly height lines none wider than width.
+func screenOf(t *testing.T, m *Model) string {
+	t.Helper()
+	raw := m.render()
+	lines := strings.Split(raw, "\n")
+	if len(lines) != m.height {
+		t.Errorf("the screen has %d lines, want %d", len(lines), m.height)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > m.width {
+			t.Errorf("line %d is %d cells wide, more than %d: %q", i, w, m.width, l)
+		}
+	}
+	s := ansi.Strip(raw)
+	if strings.ContainsAny(s, "\x1b\x07\x9b\r") {
+		t.Errorf("the screen holds raw control characters: %q", s)
+	}
+	return s
+}
+
+// TestClassViewMasksEmails: on the projected view emails are masked, and
+// stay masked when the teacher answers anything but y.
+func TestClassViewMasksEmails(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	settle(t, m, class, 1)
+	s := screenOf(t, m)
+	if !strings.Contains(s, "a…@…") || strings.Contains(s, "ann@example.com") {
+		t.Errorf("email not masked:\n%s", s)
+	}
+	for _, want := range []string{".2", "Firefox", "Ann", "holds a session", "signed cookie", "1 of 1 client holds a session"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	// The client's exchanges and session, opened, mask it too: in the
+	// form's body and in the decoded session.
+	press(t, m, "enter", "[")
+	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") || strings.Contains(s, "ann%40example.com") || !strings.Contains(s, "POST /users") || !strings.Contains(s, "a…@…") {
+		t.Errorf("the opened client shows the email whole:\n%s", s)
+	}
+	press(t, m, "]")
+	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") || !strings.Contains(s, `email = "a…@…"`) {
+		t.Errorf("the opened client's session shows the email whole:\n%s", s)
+	}
+	press(t, m, "E", "y")
+	if s := screenOf(t, m); !strings.Contains(s, `email = "ann@example.com"`) {
+		t.Errorf("E then y did not show the email in the session:\n%s", s)
+	}
+	press(t, m, "E", "esc")
+	press(t, m, "E", "n")
+	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") || !strings.Contains(s, "Emails stay masked") {
+		t.Errorf("E then n showed the email:\n%s", s)
+	}
+	press(t, m, "E", "y")
+	if s := screenOf(t, m); !strings.Contains(s, "ann@example.com") {
+		t.Errorf("E then y did not show the email:\n%s", s)
+	}
+	press(t, m, "E")
+	if s := screenOf(t, m); strings.Contains(s, "ann@example.com") {
+		t.Errorf("E again did not mask the email:\n%s", s)
+	}
+}
+
+// TestClassViewHostile: a student whose name holds escape codes and whose
+// request carries a 4 KB header: the row shows the name escaped, the
+// screen keeps its size and holds no control character, and opening the
+// row shows the exchange escaped too.
+func TestClassViewHostile(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 90, Height: 24})
+	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	// Go's server refuses a header with a C0 control character (400), so
+	// the hostile headers carry C1 ones (U+009B is CSI to a UTF-8
+	// terminal), 4 KB of them. The form refuses control characters in a
+	// name (400, but the exchange still reaches the teacher's screen), so
+	// the name that gets in carries a bidi override and zero-width
+	// spaces. Go's client refuses such headers: the student writes the
+	// requests by hand.
+	post := func(name string) string {
+		form := url.Values{"name": {name}, "email": {"\u202ee@x"}}.Encode()
+		return rawRequest(t, base, "127.0.0.3", "POST /users HTTP/1.1\r\nHost: x\r\n"+
+			"User-Agent: \u009b31mEvil\u009b2J"+strings.Repeat("A", 100)+"\r\n"+
+			"X-Junk: "+strings.Repeat("\u009b5m", 1000)+"\r\n"+
+			"Content-Type: application/x-www-form-urlencoded\r\n"+
+			fmt.Sprintf("Content-Length: %d\r\nConnection: close\r\n\r\n", len(form))+form)
+	}
+	if st := post("\x1b[2J\x1b[HEve\x07"); !strings.Contains(st, " 400 ") {
+		t.Errorf("a name with escape codes got %q, want a 400", st)
+	}
+	if st := post("\u202eEve\u200b\u200b"); !strings.Contains(st, " 302 ") {
+		t.Fatalf("the hostile name got %q, want a 302", st)
+	}
+	settle(t, m, class, 2)
+	s := screenOf(t, m)
+	if !strings.Contains(s, `\u202eEve\u200b`) {
+		t.Errorf("the hostile name is not shown escaped:\n%s", s)
+	}
+	if !strings.Contains(s, "Ann") {
+		t.Errorf("the other student's row is gone:\n%s", s)
+	}
+	// Open Eve's row (the newest, selected) and look at the exchange.
+	press(t, m, "enter")
+	s = screenOf(t, m)
+	if !strings.Contains(s, "Client .3") || !strings.Contains(s, "POST /users") || !strings.Contains(s, `\u009b5m`) {
+		t.Errorf("enter did not open Eve's exchange, escaped:\n%s", s)
+	}
+	// The exchange before, refused for its name, shows it escaped.
+	press(t, m, "[")
+	s = screenOf(t, m)
+	if !strings.Contains(s, "400") {
+		t.Errorf("[ did not show the refused exchange:\n%s", s)
+	}
+	press(t, m, "G", "]", "j", "esc")
+	if s := screenOf(t, m); !strings.Contains(s, "browser") {
+		t.Errorf("esc did not go back to the class:\n%s", s)
+	}
+}
+
+// TestClassViewPresenter: P fills the screen with the class, the stage's
+// title and counts on top, rows spaced out; C then shows the exchange in
+// the same layout; P again gives the ordinary screen back.
+func TestClassViewPresenter(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	newStudent(t, base, "127.0.0.3", chromeUA).submit("Bob", "bob@example.com")
+	settle(t, m, class, 2)
+	normal := screenOf(t, m)
+	press(t, m, "P")
+	s := screenOf(t, m)
+	lines := strings.Split(s, "\n")
+	if !strings.HasPrefix(lines[0], "Stage 2 of 7: ") || strings.Contains(s, e.URL()) {
+		t.Errorf("presenter layout's first line = %q, want the stage's title and no URL bar:\n%s", lines[0], s)
+	}
+	if !strings.Contains(s, "2 of 2 clients hold a session") || !strings.Contains(s, "P leaves") {
+		t.Errorf("presenter layout lacks the counts or its key:\n%s", s)
+	}
+	ann, bob := -1, -1
+	for i, l := range lines {
+		if strings.Contains(l, "Ann") {
+			ann = i
+		}
+		if strings.Contains(l, "Bob") {
+			bob = i
+		}
+	}
+	if ann < 0 || bob != ann+2 || strings.TrimSpace(lines[ann+1]) != "" {
+		t.Errorf("rows not spaced out (Ann on line %d, Bob on %d):\n%s", ann, bob, s)
+	}
+	press(t, m, "C")
+	if s := screenOf(t, m); !strings.Contains(s, "Press enter to send") || !strings.Contains(s, "2 of 2 clients") {
+		t.Errorf("C in the presenter layout does not show the exchange with the counts:\n%s", s)
+	}
+	press(t, m, "C", "P")
+	if s, n := screenOf(t, m), strings.SplitN(normal, "\n", 3)[2]; !strings.HasSuffix(s, n) {
+		t.Errorf("P again did not give the class screen back:\n%s\nwant\n%s", s, normal)
+	}
+}
+
+// TestClassViewTampered: a student who alters their cookie is counted,
+// in the row and in the class's sentence.
+func TestClassViewTampered(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	bob := newStudent(t, base, "127.0.0.3", chromeUA)
+	bob.submit("Bob", "bob@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	u, _ := url.Parse(base)
+	cs := bob.c.Jar.Cookies(u)
+	if len(cs) == 0 {
+		t.Fatal("Bob holds no cookie")
+	}
+	v := cs[0].Value
+	last := "A"
+	if strings.HasSuffix(v, "A") {
+		last = "B"
+	}
+	bob.do("GET", "/show", nil, http.Header{"Cookie": {cs[0].Name + "=" + v[:len(v)-1] + last}})
+	settle(t, m, class, 2)
+	s := screenOf(t, m)
+	for _, want := range []string{"1 student tampered with a cookie; it was refused.", "tampered 1× (refused)", "✗ cookie refused"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestClassViewStorageWholeClass: S in classroom mode says the switch is
+// for the whole class.
+func TestClassViewStorageWholeClass(t *testing.T) {
+	e, class, _ := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
+	press(t, m, "S")
+	if s := screenOf(t, m); !strings.Contains(s, "Stage 2 for the whole class") || !strings.Contains(s, "encrypted cookie") {
+		t.Errorf("S did not say it applies to the whole class:\n%s", s)
+	}
+	// On the tutor's own screen too, and its help names the class's keys.
+	press(t, m, "C", "S")
+	if s := screenOf(t, m); !strings.Contains(s, "Stage 2 for the whole class") || !strings.Contains(s, "C the class") || !strings.Contains(s, "Lesson") {
+		t.Errorf("the tutor's screen in classroom mode:\n%s", s)
+	}
+}
+
+// TestClassViewNoAddress: the join screen says plainly that nobody else
+// can reach a machine with no address beyond loopback.
+func TestClassViewNoAddress(t *testing.T) {
+	e, class, _ := classEngine(t)
+	m := classModel(t, e, class, &classroom.Join{Local: "http://127.0.0.1:5000/", KeyNote: "k", Rate: 5, Burst: 30})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if s := screenOf(t, m); !strings.Contains(s, "no network address beyond loopback") {
+		t.Errorf("join screen:\n%s", s)
+	}
+	press(t, m, "x") // anything but enter, esc or J leaves it up
+	if s := screenOf(t, m); !strings.Contains(s, "beyond loopback") {
+		t.Errorf("x closed the join screen:\n%s", s)
+	}
+	press(t, m, "esc", "J")
+	if s := screenOf(t, m); !strings.Contains(s, "beyond loopback") {
+		t.Errorf("J did not show the join screen again:\n%s", s)
+	}
+}
+
+// fakeClass fills a class model with n clients that submitted the form,
+// each from an address of its own, without a server.
+func fakeClass(n int) *classroom.Model {
+	class := classroom.New(classroom.Options{})
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range n {
+		ex := server.Exchange{
+			Seq:           uint64(i + 1),
+			Start:         start.Add(time.Duration(i) * time.Millisecond),
+			RemoteAddr:    fmt.Sprintf("10.%d.%d.%d:40000", i>>16&255, i>>8&255, i&255),
+			Method:        "POST",
+			Target:        "/users",
+			Status:        302,
+			Stage:         server.StageSession,
+			Storage:       server.StorageSigned,
+			RequestHeader: http.Header{"User-Agent": {firefoxUA}},
+			Form:          url.Values{"name": {fmt.Sprintf("Student %d", i)}, "email": {fmt.Sprintf("s%d@example.com", i)}},
+			Session:       map[string]any{"name": "x"},
+		}
+		class.Add(engine.Observation{Exchange: ex})
+	}
+	return class
+}
+
+// benchEngine is an engine over a server that is never asked anything.
+func benchEngine(b *testing.B) *engine.Engine {
+	b.Helper()
+	ls, err := lessons.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := engine.New(engine.Options{Lessons: ls, Server: srv, URL: "http://127.0.0.1:1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(e.Close)
+	return e
+}
+
+// BenchmarkClassKeyToFrame measures what a key press costs the tutor at
+// 300 clients: Update with the key, then the frame (View). Every other
+// press, the class has changed too (a new copy of the rows).
+func BenchmarkClassKeyToFrame(b *testing.B) {
+	for _, n := range []int{30, 300, 3000} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			e := benchEngine(b)
+			class := fakeClass(n)
+			st := NoColorStyles()
+			m, err := New(Options{Engine: e, Styles: &st, Class: class})
+			if err != nil {
+				b.Fatal(err)
+			}
+			m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+			down, up := tea.KeyPressMsg{Code: 'j', Text: "j"}, tea.KeyPressMsg{Code: 'k', Text: "k"}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if i%2 == 0 {
+					m.classChanged()
+					m.Update(up)
+				} else {
+					m.Update(down)
+				}
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkClassObservation measures what one request of the class costs
+// the tutor's UI loop in classroom mode: the traffic list takes the
+// observation, then the frame is drawn (as Bubble Tea draws after every
+// message). A class of 300 at 2 requests a second sends 600 a second.
+func BenchmarkClassObservation(b *testing.B) {
+	e := benchEngine(b)
+	class := fakeClass(300)
+	st := NoColorStyles()
+	m, err := New(Options{Engine: e, Styles: &st, Class: class})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	obs := class.Exchanges(class.Rows()[0].Key)[0]
+	for range maxTraffic {
+		m.Update(observationMsg{obs})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		m.Update(observationMsg{obs})
+		_ = m.View()
+	}
+}
+
+// TestClassViewManyRows: with 300 clients the screen keeps its size and
+// shows a window of rows that follows the selection.
+func TestClassViewManyRows(t *testing.T) {
+	e, _, _ := classEngine(t)
+	class := fakeClass(300)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	s := screenOf(t, m)
+	if !strings.Contains(s, "› .1.43 ") || !strings.Contains(s, "Student 299") || strings.Contains(s, "Student 0 ") {
+		t.Errorf("the newest row is not selected and in view:\n%s", s)
+	}
+	press(t, m, "g")
+	s = screenOf(t, m)
+	if !strings.Contains(s, "Student 0 ") || strings.Contains(s, "Student 299") {
+		t.Errorf("g did not show the first rows:\n%s", s)
+	}
+	press(t, m, "pgdown", "pgdown")
+	if s := screenOf(t, m); strings.Contains(s, "Student 0 ") || !strings.Contains(s, "› .46 ") {
+		t.Errorf("two pages down:\n%s", s)
+	}
+}
+
+// TestClassViewOpenFollows: an opened client's newest exchange replaces
+// the one shown when it was the newest, and stays put when the teacher
+// went back to an older one.
+func TestClassViewOpenFollows(t *testing.T) {
+	e, class, base := classEngine(t)
+	m := classModel(t, e, class, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
+	ann := newStudent(t, base, "127.0.0.2", firefoxUA)
+	ann.submit("Ann", "ann@example.com")
+	settle(t, m, class, 1)
+	press(t, m, "enter")
+	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 2") || !strings.Contains(s, "GET /show") {
+		t.Fatalf("opened:\n%s", s)
+	}
+	ann.do("GET", "/me", nil, nil)
+	settle(t, m, class, 1)
+	if s := screenOf(t, m); !strings.Contains(s, "exchange 3 of 3") || !strings.Contains(s, "GET /me") {
+		t.Errorf("the newest exchange did not replace the one shown:\n%s", s)
+	}
+	press(t, m, "[")
+	ann.do("GET", "/", nil, nil)
+	settle(t, m, class, 1)
+	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 4") || !strings.Contains(s, "GET /show") {
+		t.Errorf("an older exchange shown did not stay:\n%s", s)
+	}
+}
