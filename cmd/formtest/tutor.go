@@ -52,6 +52,15 @@ type tutorOptions struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
+	// Accessible runs the line-by-line tutor (--accessible); EnvAccessible
+	// is set when ACCESSIBLE is set to anything but ""; DumbTerminal when
+	// TERM is dumb; Color colours the accessible tutor's verdicts too.
+	// See tutor_accessible.go.
+	Accessible    bool
+	EnvAccessible bool
+	DumbTerminal  bool
+	Color         bool
+
 	// programOptions are extra Bubble Tea options, for tests.
 	programOptions []tea.ProgramOption
 	// ready, when set, is called with the server's URL once it listens.
@@ -80,10 +89,16 @@ SQLite file, sessions.db, next to the saved progress; --store picks
 another (sqlite:PATH or redis://HOST:PORT/DB), and --store cookie none.
 
 When stdout is not a terminal, or with --plain, the tutor runs every stage
-and prints the whole tutorial as a plain transcript, with no escape codes.`,
+and prints the whole tutorial as a plain transcript, with no escape codes.
+
+With --accessible (or $ACCESSIBLE set) the tutor is interactive a line at
+a time, for screen readers and braille displays: type a command (run,
+next, tamper, hint, help...) and Enter; every answer is printed below the
+last and nothing is redrawn.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
   formtest tutor --plain > transcript.txt
+  formtest tutor --accessible
   formtest tutor --addr 127.0.0.1:5000 --reset
   formtest tutor --store redis://127.0.0.1:6379/0
   formtest tutor --secret "hex:$(openssl rand -hex 32)"   # F's forged cookie is refused`,
@@ -96,6 +111,8 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
 			opts.NoColor = os.Getenv("NO_COLOR") != ""
 			opts.EnvSecret = os.Getenv("FORMTEST_SECRET")
 			opts.StatePath = statePath(os.Getenv, runtime.GOOS)
+			opts.EnvAccessible = os.Getenv("ACCESSIBLE") != ""
+			opts.DumbTerminal = os.Getenv("TERM") == "dumb"
 			if runF != nil {
 				return runF(opts)
 			}
@@ -110,6 +127,8 @@ and prints the whole tutorial as a plain transcript, with no escape codes.`,
 	f.BoolVar(&opts.Reset, "reset", false, "forget saved progress and start at stage 1")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "session key (repeatable: the first signs, all verify); default $FORMTEST_SECRET, else the lesson's public key")
 	f.StringVar(&opts.SecretFile, "secret-file", "", "file of session keys, one a line (the first signs)")
+	f.BoolVar(&opts.Accessible, "accessible", false, "interactive tutor a line at a time, for screen readers and braille displays: nothing redrawn, commands typed (also when $ACCESSIBLE is set)")
+	f.BoolVar(&opts.Color, "color", false, "with --accessible: colour verdicts and headings too (they are always in words)")
 	f.StringVar(&opts.Store, "store", "", "session database for server-side sessions: sqlite:`PATH`, redis://HOST:PORT/DB, or cookie for none (default: sessions.db next to the saved progress)")
 	return cmd
 }
@@ -190,6 +209,10 @@ func openTutorStore(ctx context.Context, opts *tutorOptions) (b sessionstore.Bac
 
 // runTutor runs the tutorial until the learner quits or ctx is done.
 func runTutor(ctx context.Context, opts *tutorOptions) error {
+	view, err := chooseTutorView(opts)
+	if err != nil {
+		return err
+	}
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
 		return usageErrorf("--addr %q: want host:port, such as 127.0.0.1:0: %w", opts.Addr, err)
@@ -230,7 +253,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		opts.ready(url)
 	}
 	form := engine.Form{Name: opts.Name, Email: opts.Email}
-	plain := opts.Plain || !opts.IsTTY
+	plain := view == viewPlain
 
 	var progress engine.Progress
 	var note string
@@ -258,6 +281,9 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 
 	if storeWarning != "" {
 		note = strings.TrimSpace(note + " " + storeWarning)
+	}
+	if view == viewAccessible {
+		return runAccessibleTutor(ctx, opts, eng, form, note, string(first))
 	}
 	mopts := tui.Options{
 		Engine: eng,
