@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,6 +101,8 @@ type tutor struct {
 	traffic  *limiter
 	heard    []string // the last outside requests, for traffic
 	quit     bool
+	// skipped are the questions skipped in this run, by id.
+	skipped map[string]bool
 	// err is the first error writing to Out.
 	err error
 }
@@ -109,7 +112,7 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Engine == nil {
 		return errors.New("accessible: no engine")
 	}
-	t := &tutor{opts: opts, eng: opts.Engine, out: opts.Out, now: opts.Now, form: opts.Form}
+	t := &tutor{opts: opts, eng: opts.Engine, out: opts.Out, now: opts.Now, form: opts.Form, skipped: make(map[string]bool)}
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -137,7 +140,7 @@ func Run(ctx context.Context, opts Options) error {
 	for {
 		select {
 		case <-ctx.Done():
-			t.save()
+			_ = t.store() // interrupted: nobody is listening for the answer
 			return nil
 		case line, ok := <-lines:
 			if !ok {
@@ -211,6 +214,7 @@ func (t *tutor) observe(o engine.Observation) {
 	if t.opts.Challenges != nil {
 		ticks = t.opts.Challenges.Observe(o)
 	}
+	var say []string
 	if !o.Own() {
 		line := TrafficLine(o)
 		if o.Missed > 0 {
@@ -221,18 +225,22 @@ func (t *tutor) observe(o engine.Observation) {
 			t.heard = t.heard[len(t.heard)-maxHeard:]
 		}
 		if s, ok := t.traffic.offer(t.now(), line, esc(o.Label)); ok {
-			t.announce(s)
+			say = append(say, s)
 		}
 	}
+	// A tick is never held back: it is what the learner is waiting for.
 	for _, tk := range ticks {
 		lines := TickLines(tk)
 		lines[0] = t.paint(styleGood, lines[0])
-		t.announce(lines...)
+		say = append(say, lines...)
 	}
 	if len(ticks) > 0 {
-		if msg := t.save(); msg != "" {
-			t.announce(msg)
+		if err := t.store(); err != nil {
+			say = append(say, saveFailed(err))
 		}
+	}
+	if len(say) > 0 {
+		t.announce(say...)
 	}
 }
 
@@ -333,15 +341,15 @@ func (t *tutor) do(ctx context.Context, cmd Command) {
 		t.say("", t.save()+" Goodbye.")
 		t.quit = true
 	case OpRun:
-		t.predictThen(ctx, lessons.BeforeRun, t.run)
+		t.predictThen(ctx, cmd.Op, lessons.BeforeRun, t.run)
 	case OpTamper:
 		if t.eng.Tutor().SessionCookie() == "" {
 			t.say("", "There is no session cookie in the jar to tamper with: type run first.")
 			return
 		}
-		t.predictThen(ctx, lessons.BeforeTamper, func(ctx context.Context) { t.attack(ctx, engine.AttackTamper) })
+		t.predictThen(ctx, cmd.Op, lessons.BeforeTamper, func(ctx context.Context) { t.attack(ctx, engine.AttackTamper) })
 	case OpForge:
-		t.predictThen(ctx, lessons.BeforeForge, func(ctx context.Context) { t.attack(ctx, engine.AttackForge) })
+		t.predictThen(ctx, cmd.Op, lessons.BeforeForge, func(ctx context.Context) { t.attack(ctx, engine.AttackForge) })
 	case OpNext:
 		t.gotoStage(st.Index + 1)
 	case OpPrevious:
@@ -399,7 +407,7 @@ func StorageSentence(sc engine.StorageChange, haveDB bool) string {
 	if sc.NoDatabase {
 		return noDatabase
 	}
-	s := fmt.Sprintf("Sessions are now kept in a %s: %s. Cookies from before no longer count; type run.", engine.StorageName(sc.Storage), engine.StorageSentence(sc.Storage))
+	s := fmt.Sprintf("Sessions are now kept in %s: %s. Cookies from before no longer count; type run.", withArticle(engine.StorageName(sc.Storage)), engine.StorageSentence(sc.Storage))
 	if sc.Storage == server.StorageServer {
 		s = fmt.Sprintf("Sessions are now kept in the database: %s. Cookies from before no longer count; type run.", engine.StorageSentence(sc.Storage))
 	}
@@ -429,8 +437,8 @@ func (t *tutor) gotoStage(i int) {
 	}
 	t.last = nil
 	t.opening(sc.Stage, sc.NoDatabase)
-	if msg := t.save(); msg != "" {
-		t.say("", msg)
+	if err := t.store(); err != nil {
+		t.say("", saveFailed(err))
 	}
 }
 
@@ -453,8 +461,11 @@ func (t *tutor) opening(st engine.Stage, noDB bool) {
 		lines = append(lines, fmt.Sprintf("Sessions: %s.", engine.StorageName(t.eng.Storage())))
 	}
 	next := "Type run to send " + st.Runs() + "."
-	if st.ShowsAttacks() {
-		next += " Then tamper, or forge, to attack the cookie."
+	switch {
+	case st.ShowsAttacks() && st.Server != server.StageGrow:
+		next += " Then tamper, or forge, to attack the cookie; storage switches where sessions are kept."
+	case st.Lesson.Storage != "":
+		next += " Storage switches where sessions are kept, and clear empties the cookie jar."
 	}
 	lines = append(lines, next)
 	if s := t.challengeCount(st); s != "" {
@@ -484,8 +495,8 @@ func (t *tutor) run(ctx context.Context) {
 	}
 	t.say(fmt.Sprintf("Stage %d, %s: %s.", st.Index+1, res.Trip.Title, plural(len(res.Trip.Hops), "request", "requests")), lines...)
 	if res.Done {
-		if msg := t.save(); msg != "" {
-			t.say("", msg)
+		if err := t.store(); err != nil {
+			t.say("", saveFailed(err))
 		}
 	}
 }
@@ -519,14 +530,14 @@ func (t *tutor) attack(ctx context.Context, kind engine.AttackKind) {
 // predictThen asks the stage's question before the run, if it has one
 // not yet answered, and then runs: a number answers it, Enter skips it,
 // and any other line skips it and is read as a command instead.
-func (t *tutor) predictThen(ctx context.Context, before string, run func(context.Context)) {
+func (t *tutor) predictThen(ctx context.Context, op Op, before string, run func(context.Context)) {
 	tr := t.opts.Challenges
 	if tr == nil {
 		run(ctx)
 		return
 	}
 	p, answered, ok := tr.Prediction(t.eng.Current().Key, before)
-	if !ok || answered {
+	if !ok || answered || t.skipped[p.ID] {
 		run(ctx)
 		return
 	}
@@ -538,22 +549,29 @@ func (t *tutor) predictThen(ctx context.Context, before string, run func(context
 	t.say("First, a question.", lines...)
 	t.pending = func(ctx context.Context, line string) bool {
 		line = strings.TrimSpace(line)
-		if line == "" {
-			run(ctx)
-			return true
-		}
-		var n int
-		if _, err := fmt.Sscanf(line, "%d", &n); err != nil || fmt.Sprint(n) != line {
+		n, err := strconv.Atoi(line)
+		if err != nil {
+			// Enter, or the same command again, skips the question and
+			// runs; any other command skips it and is done instead. A
+			// skipped question is not asked again in this run.
+			t.skipped[p.ID] = true
+			if cmd, perr := Parse(line); line == "" || (perr == nil && cmd.Op == op) {
+				t.say("", "Question skipped.")
+				run(ctx)
+				return true
+			}
 			t.say("", "Question skipped.")
 			return false // read the line as a command
 		}
 		a, err := tr.Answer(p.ID, n)
 		if err != nil {
 			t.say("", fmt.Sprintf("Type a number from 1 to %d, or press Enter to skip.", len(p.Answers)))
-			t.pending = t.pendingAgain(ctx, before, run)
+			t.pending = t.pendingAgain(op, before, run)
 			return true
 		}
-		t.save()
+		if err := t.store(); err != nil {
+			t.say("", saveFailed(err))
+		}
 		run(ctx)
 		word := "Not quite"
 		if a.Right {
@@ -565,9 +583,9 @@ func (t *tutor) predictThen(ctx context.Context, before string, run func(context
 }
 
 // pendingAgain asks the same question again after an answer out of range.
-func (t *tutor) pendingAgain(ctx context.Context, before string, run func(context.Context)) func(context.Context, string) bool {
+func (t *tutor) pendingAgain(op Op, before string, run func(context.Context)) func(context.Context, string) bool {
 	return func(ctx context.Context, line string) bool {
-		t.predictThen(ctx, before, run)
+		t.predictThen(ctx, op, before, run)
 		if t.pending == nil {
 			return true
 		}
@@ -815,14 +833,26 @@ func (t *tutor) save() string {
 	if t.opts.SaveProgress == nil {
 		return "Progress is not saved in this run."
 	}
+	if err := t.store(); err != nil {
+		return saveFailed(err)
+	}
+	return "Your progress is saved."
+}
+
+// store saves progress, the challenges' included.
+func (t *tutor) store() error {
+	if t.opts.SaveProgress == nil {
+		return nil
+	}
 	p := t.eng.Progress()
 	if t.opts.Challenges != nil {
 		t.opts.Challenges.Fill(&p)
 	}
-	if err := t.opts.SaveProgress(p); err != nil {
-		return "Your progress could not be saved: " + esc(err.Error()) + "."
-	}
-	return "Your progress is saved."
+	return t.opts.SaveProgress(p)
+}
+
+func saveFailed(err error) string {
+	return "Your progress could not be saved: " + sentence(err.Error())
 }
 
 // TickLines announce a challenge done: what was done, and the requests
@@ -834,4 +864,12 @@ func TickLines(tk check.Tick) []string {
 		lines = append(lines, fmt.Sprintf("Proof: request %d, %s %s, answered %d, from %s: %s.", s.Seq, s.Method, s.Target, s.Status, s.Client, s.Fact))
 	}
 	return lines
+}
+
+// withArticle puts "a" or "an" before a noun phrase.
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }

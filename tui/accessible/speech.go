@@ -208,13 +208,29 @@ func ValuesSentence(values map[string]any) string {
 	keys := orderedKeys(values)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		v, ok := values[k].(string)
-		if !ok {
-			v = cookiecodec.MarshalValue(values[k])
-		}
-		parts[i] = esc(k) + " is " + valueOrEmpty(Text(v))
+		parts[i] = esc(k) + " is " + valueText(values[k])
 	}
 	return plural(len(keys), "value", "values") + ": " + strings.Join(parts, ", ")
+}
+
+// valueText says one session value: a text as itself (or its length when
+// long), a list by its length and first item, anything else as JSON.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return valueOrEmpty(Text(x))
+	case []any:
+		if len(x) == 0 {
+			return "an empty list"
+		}
+		return fmt.Sprintf("a list of %s, the first %s", plural(len(x), "item", "items"), valueText(x[0]))
+	}
+	return valueOrEmpty(Text(cookiecodec.MarshalValue(v)))
+}
+
+// sentence ends escaped text s with one full stop.
+func sentence(s string) string {
+	return strings.TrimRight(esc(s), ". ") + "."
 }
 
 // CheckSentence says what a cookie's own check found.
@@ -255,7 +271,7 @@ func CookieSentences(t *engine.Trip, c engine.Cookie) []string {
 		case engine.VerdictAccepted:
 			out = append(out, "The server accepted it.")
 		case engine.VerdictRejected:
-			out = append(out, "The server refused it: "+esc(hop.Record.Rejected)+". It answered as if there were no session.")
+			out = append(out, "The server refused it: "+sentence(hop.Record.Rejected)+" It answered as if there were no session.")
 		case engine.VerdictUnknown:
 			out = append(out, "The server's record of this request did not arrive, so its verdict is unknown.")
 		}
@@ -277,7 +293,7 @@ func CookieSentences(t *engine.Trip, c engine.Cookie) []string {
 		out = append(out, "The cookie is encrypted; the server's key decrypts it to "+ValuesSentence(res.Values)+".")
 	case res.Encrypted:
 		out = append(out, "The cookie is encrypted, and nothing here can read it.")
-	case res.Values != nil && res.Signature == cookiecodec.Invalid:
+	case res.Values != nil && (res.Signature == cookiecodec.Invalid || c.Sent && hop.Verdict() == engine.VerdictRejected):
 		out = append(out, "The cookie claims "+ValuesSentence(res.Values)+".")
 	case res.Values != nil:
 		out = append(out, "The cookie holds "+ValuesSentence(res.Values)+".")
@@ -333,7 +349,7 @@ func TripLines(t *engine.Trip) []string {
 		out = append(out, "Response body: "+BodySummary(ct, h.ResponseBody, h.BodySize)+".")
 		if h.Record != nil {
 			for _, note := range h.Record.Notes {
-				out = append(out, "The server noted: "+esc(note)+".")
+				out = append(out, "The server noted: "+sentence(note))
 			}
 		}
 		out = append(out, cookieLines(t, i, false)...)
@@ -436,7 +452,7 @@ func AttackSentence(res engine.AttackResult) string {
 	}
 	switch res.Verdict {
 	case engine.VerdictRejected:
-		return fmt.Sprintf("Verdict: refused. The server refused the %s cookie: %s. It treated the request as having no session.", what, esc(res.Reason))
+		return fmt.Sprintf("Verdict: refused. The server refused the %s cookie, for the reason above, and treated the request as having no session.", what)
 	case engine.VerdictAccepted:
 		if res.Kind == engine.AttackForge {
 			return "Verdict: accepted. The server took the forged cookie and shows the user admin, because it is signed with the lesson's public key, the key the server uses. Anyone who knows a site's key can be anyone."
