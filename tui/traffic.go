@@ -16,8 +16,11 @@ const maxTraffic = 500
 // trafficEntry is one exchange of the live traffic list.
 type trafficEntry struct {
 	o    engine.Observation
-	line string       // the entry's line, escaped, unfolded
-	trip *engine.Trip // made when first opened
+	line string // the entry's line, escaped, unfolded
+	// folded is line folded to the pane's width, less the marker's two
+	// cells, when drawnWidth was that width.
+	folded string
+	trip   *engine.Trip // made when first opened
 }
 
 // trafficPane lists every exchange the server saw, newest last, each
@@ -63,7 +66,8 @@ func entryLine(o engine.Observation) string {
 // add appends an observation, following the newest when the selection
 // was on the one before.
 func (p *trafficPane) add(o engine.Observation) {
-	p.entries = append(p.entries, trafficEntry{o: o, line: entryLine(o)})
+	line := entryLine(o)
+	p.entries = append(p.entries, trafficEntry{o: o, line: line, folded: fold(line, p.drawnWidth-2)})
 	if n := len(p.entries) - maxTraffic; n > 0 {
 		p.entries = p.entries[n:]
 		p.sel = max(0, p.sel-n)
@@ -71,7 +75,6 @@ func (p *trafficPane) add(o engine.Observation) {
 	if p.sel == len(p.entries)-2 || len(p.entries) == 1 {
 		p.sel = len(p.entries) - 1
 	}
-	p.drawnWidth = -1
 	p.refresh()
 }
 
@@ -97,13 +100,19 @@ func (p *trafficPane) refresh() {
 		p.drawnWidth = w
 		return
 	}
+	if w != p.drawnWidth {
+		// Only a new width folds every line again.
+		for i := range p.entries {
+			p.entries[i].folded = fold(p.entries[i].line, w-2)
+		}
+	}
 	lines := make([]string, len(p.entries))
 	for i, t := range p.entries {
 		marker := "  "
 		if i == p.sel {
 			marker = "› "
 		}
-		line := fold(marker+t.line, w)
+		line := marker + t.folded
 		if i == p.sel && p.focused {
 			line = p.st.Selected.Render(line)
 		}
