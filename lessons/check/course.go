@@ -7,7 +7,11 @@
 // engine's stream of observations (engine.Observation).
 //
 // Only clients outside the tutor count: a request one of the engine's own
-// clients sent never ticks a challenge, whatever it carries. Outside
+// clients sent never ticks a challenge, whatever it carries (nor does one
+// sent with the tutor's User-Agent whose record the engine could not
+// pair). Every challenge is checked whatever stage the tutor is at; where
+// the server's stage or storage matters, the predicate or the file's
+// "server_stage" and "storage" say so. Outside
 // clients are told apart by their address and browser family, and by the
 // cookies the server set for each of them, so that a challenge that asks
 // for a client's own cookie is not ticked by a copy of the tutor's.
@@ -46,8 +50,9 @@ const (
 	KindOwnCookieAccepted
 	// KindSecondClientNoUser ("second-client-no-user"): after an outside
 	// client's own cookie was accepted with a user (as above), a GET /show
-	// from an outside client that did not send that cookie got a page
-	// with no user, while that cookie had not been ended with Forget me.
+	// from an outside client that sent no session cookie at all (a
+	// private window, curl) got a page with no user, while that cookie
+	// had not been ended with Forget me.
 	KindSecondClientNoUser
 	// KindCookieByHand ("cookie-by-hand"): a client sent a session cookie
 	// the server set for another client (outside, or the tutor) and never

@@ -235,4 +235,20 @@ func TestWorksheet(t *testing.T) {
 	if strings.Contains(out, "{{") {
 		t.Error("a template was left unrendered")
 	}
+
+	// For --plain, after the tutor's runs: its cookie is filled in.
+	if _, err := h.e.Goto(1); err != nil {
+		t.Fatal(err)
+	}
+	h.run()
+	if h.e.Tutor().SessionCookie() == "" {
+		t.Fatal("the tutor's run left no cookie")
+	}
+	b.Reset()
+	if err := h.tr.course.WorksheetFor(&b, h.e); err != nil {
+		t.Fatal(err)
+	}
+	if want := "curl -i -b 'session=" + h.e.Tutor().SessionCookie() + "' " + h.url + "/show"; !strings.Contains(b.String(), want) {
+		t.Errorf("worksheet lacks %q", want)
+	}
 }

@@ -58,6 +58,9 @@ type cookieInfo struct {
 	// Forget me and the row was deleted, 0 when none; logout its step.
 	loggedOut uint64
 	logout    Step
+	// ended is set once an outside client sent it with Forget me, under
+	// any storage, and the answer deleted it.
+	ended bool
 }
 
 // clientState is what the tracker remembers of one outside client.
@@ -139,6 +142,12 @@ func NewTracker(course *Course, p engine.Progress, now func() time.Time) *Tracke
 func (t *Tracker) Observe(o engine.Observation) []Tick {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if !o.Own() && o.Exchange.RequestHeader.Get("User-Agent") == engine.UserAgent {
+		// The tutor's own User-Agent on a request the engine did not pair
+		// (its record came too late): still the tutor's, so it never
+		// counts, and its cookies are the tutor's.
+		o.Client = engine.TutorClient
+	}
 	var ticks []Tick
 	if !o.Own() {
 		ticks = t.check(o)
@@ -147,9 +156,29 @@ func (t *Tracker) Observe(o engine.Observation) []Tick {
 	return ticks
 }
 
+// seen is an outside observation with what every predicate reads of it,
+// worked out once.
+type seen struct {
+	o        engine.Observation
+	e        *server.Exchange
+	c        Client
+	who      string // c.String()
+	sent     string // the session cookie sent, or ""
+	info     *cookieInfo
+	accepted bool
+	name     string // the user name in the session, or ""
+}
+
 // check tries every challenge not yet done against outside observation o.
 func (t *Tracker) check(o engine.Observation) []Tick {
 	var ticks []Tick
+	e := &o.Exchange
+	c := clientOf(o)
+	sn := seen{o: o, e: e, c: c, who: c.String(), sent: e.IncomingCookie, name: userName(e)}
+	if sn.sent != "" {
+		sn.info = t.cookies[keyOf(sn.sent)]
+		sn.accepted = e.Rejected == "" && e.In != nil && e.In.Err == nil
+	}
 	for _, sw := range t.course.stages {
 		for _, ch := range sw.challenges {
 			if _, ok := t.done[ch.ID]; ok {
@@ -161,12 +190,13 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 			if ch.rule.storage != "" && o.Exchange.Storage != ch.rule.storage {
 				continue
 			}
-			how, data, ok := t.match(ch.rule, o)
+			how, data, ok := t.match(ch.rule, &sn)
 			if !ok {
 				continue
 			}
-			c := clientOf(o)
-			data.Client = c.String()
+			// Everything a client sent is escaped before it is said: the
+			// name comes from the session, which the client may have forged.
+			data.Client, data.Name = c.String(), cookiecodec.EscapeText(data.Name)
 			said, err := ch.Said(data)
 			if err != nil {
 				// Templates are tried when the file loads; should one still
@@ -183,21 +213,13 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 	return ticks
 }
 
-// match checks rule r against outside observation o, given what the
+// match checks rule r against the outside observation sn, given what the
 // tracker has learnt before it.
-func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData, bool) {
-	e := &o.Exchange
-	c := clientOf(o)
-	who := c.String()
+func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
+	e, o, c, who := sn.e, sn.o, sn.c, sn.who
+	sent, info, accepted, name := sn.sent, sn.info, sn.accepted, sn.name
 	how := How{Kind: r.kind}
 	data := lessons.SuccessData{Seq: e.Seq}
-	sent := e.IncomingCookie
-	var info *cookieInfo
-	if sent != "" {
-		info = t.cookies[keyOf(sent)]
-	}
-	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
-	name := userName(e)
 	setFor := func(key string) bool { return info != nil && slices.Contains(info.receivers, key) }
 	switch r.kind {
 	case KindPostWithoutCookie:
@@ -211,14 +233,14 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		if !accepted || name == "" || !setFor(c.key()) {
 			return How{}, data, false
 		}
-		how.Steps = []Step{t.setStep(info, who), stepOf(o, who, FactOwnCookieAccepted)}
+		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactOwnCookieAccepted)}
 		data.From, data.Name = info.setSeq, name
 	case KindSecondClientNoUser:
 		h := t.holder
-		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || (sent != "" && keyOf(sent) == h.cookie) {
+		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || sent != "" {
 			return How{}, data, false
 		}
-		if hi := t.cookies[h.cookie]; hi != nil && hi.loggedOut != 0 {
+		if hi := t.cookies[h.cookie]; hi != nil && hi.ended {
 			return How{}, data, false
 		}
 		how.Steps = []Step{h.step, stepOf(o, who, FactNoUser)}
@@ -227,7 +249,7 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		if !accepted || name == "" || info == nil || len(info.receivers) == 0 || setFor(c.key()) {
 			return How{}, data, false
 		}
-		how.Steps = []Step{t.setStep(info, ""), stepOf(o, who, FactCopiedCookieAccepted)}
+		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactCopiedCookieAccepted)}
 		data.From, data.Name = info.setSeq, name
 	case KindTamperedRefused:
 		if sent == "" || e.Rejected == "" || e.In == nil || e.In.Result == nil || e.In.Result.Signature != cookiecodec.Invalid {
@@ -250,7 +272,7 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		if r.own && !setFor(c.key()) {
 			return How{}, data, false
 		}
-		how.Steps = []Step{t.setStep(info, who), stepOf(o, who, FactEncryptedRefused)}
+		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactEncryptedRefused)}
 		data.From = info.setSeq
 	case KindForgottenIDRefused:
 		if sent == "" || e.Rejected == "" || e.Storage != server.StorageServer || e.SessionID == "" || e.Stored != nil || e.StoredErr != nil || info == nil || info.loggedOut == 0 {
@@ -267,7 +289,7 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 		}
 		how.Steps = []Step{stepOf(o, who, FactTooLarge)}
 		if info != nil {
-			how.Steps = append([]Step{t.setStep(info, who)}, how.Steps...)
+			how.Steps = append([]Step{setStep(info, c)}, how.Steps...)
 			data.From = info.setSeq
 		}
 		data.Name = name
@@ -277,34 +299,26 @@ func (t *Tracker) match(r rule, o engine.Observation) (How, lessons.SuccessData,
 	return how, data, true
 }
 
-// setStep is the step of the exchange that set the cookie info is about.
-// who names the client it was set for, or "" for the first it was set for.
-func (t *Tracker) setStep(info *cookieInfo, who string) Step {
+// setStep is the step of the exchange that set the cookie info is about,
+// naming c when the server set it for c, or else the client it was first
+// set for.
+func setStep(info *cookieInfo, c Client) Step {
 	s := info.set
-	if who != "" {
-		s.Client = who
+	if slices.Contains(info.receivers, c.key()) {
+		s.Client = c.String()
 	}
 	return s
 }
 
 // receiverName names a receiver key for people.
 func receiverName(key string) string {
-	var kind, rest string
-	for i := 0; i < len(key); i++ {
-		if key[i] == 0 {
-			kind, rest = key[:i], key[i+1:]
-			break
-		}
-	}
+	kind, rest, _ := strings.Cut(key, "\x00")
 	switch kind {
 	case "engine":
 		return "the tutor's client " + cookiecodec.EscapeText(rest)
 	case "outside":
-		for i := 0; i < len(rest); i++ {
-			if rest[i] == 0 {
-				return Client{Addr: rest[:i], Family: rest[i+1:]}.String()
-			}
-		}
+		addr, family, _ := strings.Cut(rest, "\x00")
+		return Client{Addr: addr, Family: family}.String()
 	}
 	return "another client"
 }
@@ -355,11 +369,14 @@ func (t *Tracker) learn(o engine.Observation) {
 			t.holder = &holder{cookie: keyOf(sent), seq: e.Seq, step: stepOf(o, c.String(), FactOwnCookieAccepted)}
 		}
 	}
-	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && e.Storage == server.StorageServer && e.In.Result != nil && e.In.Result.SessionID != "" && deletes(e) {
+	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && deletes(e) {
 		info := t.cookie(sent)
-		info.loggedOut, info.logout = e.Seq, stepOf(o, c.String(), FactLoggedOut)
-		if cookieSafe(sent) {
-			t.lastForgotten = sent
+		info.ended = true
+		if e.Storage == server.StorageServer && e.In.Result != nil && e.In.Result.SessionID != "" {
+			info.loggedOut, info.logout = e.Seq, stepOf(o, c.String(), FactLoggedOut)
+			if cookieSafe(sent) {
+				t.lastForgotten = sent
+			}
 		}
 	}
 }
@@ -624,13 +641,19 @@ func (t *Tracker) NextHint(id string, d lessons.HintData) (Hint, error) {
 // URL, the cookie the learner's browser last got (or else the tutor's),
 // the tutor's cookie, and the last cookie sent with Forget me.
 func (t *Tracker) HintData(e *engine.Engine) lessons.HintData {
-	tutor := e.Tutor().SessionCookie()
+	return t.hintData(e.URL(), e.Tutor().SessionCookie())
+}
+
+// hintData is HintData for the server at url, where the tutor's jar holds
+// tutor ("" for none). Only cookies safe between single quotes in a shell
+// line are offered; placeholders stand in for the others.
+func (t *Tracker) hintData(url, tutor string) lessons.HintData {
 	if !cookieSafe(tutor) {
 		tutor = PlaceholderCookie
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	d := lessons.HintData{URL: e.URL(), Cookie: t.lastBrowserCookie, TutorCookie: tutor, Forgotten: t.lastForgotten}
+	d := lessons.HintData{URL: url, Cookie: t.lastBrowserCookie, TutorCookie: tutor, Forgotten: t.lastForgotten}
 	if d.Cookie == "" {
 		d.Cookie = tutor
 	}

@@ -126,6 +126,33 @@ func TestStage2OwnCookieAndSecondClient(t *testing.T) {
 	h.expect()
 }
 
+func TestStage2ForgetMeIsNotASecondClient(t *testing.T) {
+	h := newHarness(t, "session", false)
+	ff := h.browser(firefoxUA)
+	ff.post("Ada", "ada@example.com", "")
+	h.expect("own-cookie-back")
+	// Forget me ends the browser's session; the same browser, now without
+	// a cookie, is not a second client beside a live session.
+	ff.do(http.MethodPost, "/logout", url.Values{}, "")
+	if ff.cookie() != "" {
+		t.Fatal("the cookie survived Forget me")
+	}
+	ff.show("")
+	h.curl().show("")
+	h.expect()
+}
+
+func TestTutorsUserAgentNeverCounts(t *testing.T) {
+	// A request with the tutor's User-Agent that the engine did not pair
+	// (as when its record came too late) is still the tutor's.
+	h := newHarness(t, "session", false)
+	ghost := h.browser(engine.UserAgent)
+	ghost.post("Ada", "ada@example.com", "")
+	h.expect()
+	h.curl().show(ghost.cookie())
+	h.expect("cookie-by-hand")
+}
+
 func TestStage2TutorsCookieNeverCountsAsOwn(t *testing.T) {
 	h := newHarness(t, "session", false)
 	h.run()
@@ -202,7 +229,9 @@ func TestStage4TamperAndForge(t *testing.T) {
 	if _, body := ff.show(""); !strings.Contains(body, "No user") {
 		t.Fatalf("/show with a tampered cookie:\n%s", body)
 	}
-	tk := h.expect("tampered-refused", "second-client-no-user")["tampered-refused"]
+	// Refused, and no user: but the browser sent a cookie, so this is not
+	// a second client without one.
+	tk := h.expect("tampered-refused")["tampered-refused"]
 	if tk.How.Steps[0].Fact != FactBadSignature || !strings.Contains(tk.Said, "its signature did not match") {
 		t.Errorf("tick = %+v", tk)
 	}
@@ -261,10 +290,9 @@ func TestStage5EncryptedCookieRefusedUnderSigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The tutor's encrypted cookie, copied into curl, is not the client's
-	// own: it does not tick this challenge (only the second client's, as
-	// curl came without the browser's cookie and got no user).
+	// own: it does not tick this challenge.
 	h.curl().show(tutorCookie)
-	h.expect("second-client-no-user")
+	h.expect()
 	if _, body := ff.show(""); !strings.Contains(body, "No user") {
 		t.Fatalf("encrypted cookie under signed storage:\n%s", body)
 	}
@@ -332,6 +360,14 @@ func TestStage7SessionTooLarge(t *testing.T) {
 		}
 	}
 	h.expect()
+	// curl posting with a copy of the tutor's grown session: too large,
+	// but not a session the learner grew.
+	grown := h.e.Tutor().SessionCookie()
+	code, _ := h.curl().do(http.MethodPost, "/users", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "note": {strings.Repeat("x", 2000)}}, grown)
+	if code != server.StatusSessionTooLarge {
+		t.Fatalf("a post on the tutor's grown session answered %d", code)
+	}
+	h.expect("cookie-by-hand")
 	ff := h.browser(firefoxUA)
 	note := strings.Repeat("a long note to fill the session. ", 30)
 	var seen []int

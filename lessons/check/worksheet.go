@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/engine"
 )
 
 // worksheetWidth is where the worksheet's prose is wrapped.
@@ -80,4 +81,11 @@ func wrap(w io.Writer, lead, text string) {
 		empty = false
 	}
 	fmt.Fprintln(w, line)
+}
+
+// WorksheetFor writes the worksheet for e's live server, with the tutor's
+// session cookie filled in where a command needs one (a placeholder when
+// its jar holds none): what --plain prints after its transcript.
+func (c *Course) WorksheetFor(w io.Writer, e *engine.Engine) error {
+	return c.Worksheet(w, NewTracker(c, engine.Progress{}, nil).HintData(e))
 }
