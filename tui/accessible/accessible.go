@@ -858,7 +858,10 @@ func saveFailed(err error) string {
 // TickLines announce a challenge done: what was done, and the requests
 // that proved it.
 func TickLines(tk check.Tick) []string {
+	// The sentence is written for the screen: without its tick mark, and
+	// "#12" as "12", which a speech synthesiser reads as a number.
 	said := strings.TrimSpace(strings.TrimPrefix(tk.Said, "✓"))
+	said = strings.ReplaceAll(said, "#", "")
 	lines := []string{"Challenge done: " + esc(tk.Challenge.Title) + ". " + esc(said)}
 	for _, s := range tk.How.Steps {
 		lines = append(lines, fmt.Sprintf("Proof: request %d, %s %s, answered %d, from %s: %s.", s.Seq, s.Method, s.Target, s.Status, s.Client, s.Fact))

@@ -256,3 +256,25 @@ func TestRunAnswersEveryLine(t *testing.T) {
 	}
 	s.done <- nil // for the cleanup
 }
+
+// Text a client sends reaches the terminal escaped: a User-Agent with a
+// C1 control (CSI as a UTF-8 rune, which Go's server lets through, unlike
+// raw ESC) and a right-to-left override, sent raw.
+func TestRunEscapesClientText(t *testing.T) {
+	s := start(t, "session")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ua := "Evil\u009b31m\u202egnp.exe/1.0"
+	io.WriteString(conn, "GET /show HTTP/1.1\r\nHost: x\r\nUser-Agent: "+ua+"\r\nConnection: close\r\n\r\n")
+	io.Copy(io.Discard, conn)
+	out := s.out.wait(t, "GET /show, answered")
+	if strings.ContainsAny(out, "\u009b\u202e") {
+		t.Errorf("client text reached the terminal raw: %q", out)
+	}
+	if !strings.Contains(out, `from Evil\u009b31m\u202egnp.exe:`) {
+		t.Errorf("the label is not shown escaped: %q", out)
+	}
+}

@@ -171,13 +171,13 @@ func TestTrafficLine(t *testing.T) {
 func TestTickLines(t *testing.T) {
 	tk := check.Tick{
 		Challenge: lessons.Challenge{Title: "A second client gets no user"},
-		Said:      "✓ curl at 127.0.0.1 got no user.",
+		Said:      "✓ curl at 127.0.0.1 got no user in request #3.",
 		How: check.How{Steps: []check.Step{
 			{Seq: 3, Method: "GET", Target: "/show", Status: 200, Client: "curl at 127.0.0.1", Fact: check.FactNoUser},
 		}},
 	}
 	got := strings.Join(TickLines(tk), "\n")
-	want := "Challenge done: A second client gets no user. curl at 127.0.0.1 got no user.\nProof: request 3, GET /show, answered 200, from curl at 127.0.0.1: came without that cookie, and the page found no user."
+	want := "Challenge done: A second client gets no user. curl at 127.0.0.1 got no user in request 3.\nProof: request 3, GET /show, answered 200, from curl at 127.0.0.1: came without that cookie, and the page found no user."
 	if got != want {
 		t.Errorf("TickLines:\n%s\nwant:\n%s", got, want)
 	}
