@@ -283,6 +283,9 @@ func CookieSentences(t *engine.Trip, c engine.Cookie) []string {
 			return []string{"The response deletes the session cookie."}
 		}
 		out = append(out, fmt.Sprintf("The response sets the session cookie: %d bytes with its name, of the %d a browser keeps.", c.Size(), cookiecodec.BrowserLimit))
+		if c.Result != nil && c.Result.Attributes != nil {
+			out = append(out, AttributesSentence(*c.Result.Attributes)...)
+		}
 	}
 	res := c.Result
 	switch {
@@ -460,4 +463,51 @@ func AttackSentence(res engine.AttackResult) string {
 		return "Verdict: accepted. The server took the tampered cookie."
 	}
 	return "The server's record of the request did not arrive, so its verdict is unknown."
+}
+
+// AttributesSentence says what a Set-Cookie's attributes ask of the
+// browser, in words: the header's "Max-Age=2592000" is heard as a number
+// in the millions, "30 days" is not.
+func AttributesSentence(a cookiecodec.Attributes) []string {
+	var out []string
+	keep := "only until it closes"
+	switch {
+	case a.MaxAge != nil && *a.MaxAge > 0:
+		keep = "for " + duration(*a.MaxAge)
+	case a.Expires != nil:
+		keep = "until " + a.Expires.UTC().Format("2 January 2006")
+	}
+	where := "to this site"
+	if a.Path != "" {
+		where = "with every request to this site under " + esc(a.Path)
+	}
+	out = append(out, "The browser keeps it "+keep+", and sends it "+where+".")
+	if a.HTTPOnly {
+		out = append(out, "HttpOnly: scripts in the page cannot read it.")
+	}
+	if a.Secure {
+		out = append(out, "Secure: it is sent only over HTTPS.")
+	}
+	switch strings.ToLower(a.SameSite) {
+	case "lax":
+		out = append(out, "SameSite Lax: other sites' pages cannot make the browser send it, except by a link the visitor follows to this site.")
+	case "strict":
+		out = append(out, "SameSite Strict: it is sent only with requests this site's own pages start.")
+	case "none":
+		out = append(out, "SameSite None: it is sent with requests from any site.")
+	}
+	return out
+}
+
+// duration says a number of seconds in the largest whole unit.
+func duration(secs int) string {
+	for _, u := range []struct {
+		n        int
+		one, any string
+	}{{86400, "day", "days"}, {3600, "hour", "hours"}, {60, "minute", "minutes"}} {
+		if secs%u.n == 0 {
+			return plural(secs/u.n, u.one, u.any)
+		}
+	}
+	return plural(secs, "second", "seconds")
 }

@@ -254,3 +254,18 @@ func TestSplitLessonEmbedded(t *testing.T) {
 		}
 	}
 }
+
+func TestAttributesSentence(t *testing.T) {
+	age := 2592000
+	got := strings.Join(AttributesSentence(cookiecodec.Attributes{Path: "/", MaxAge: &age, HTTPOnly: true, SameSite: "Lax"}), " ")
+	want := "The browser keeps it for 30 days, and sends it with every request to this site under /. HttpOnly: scripts in the page cannot read it. SameSite Lax: other sites' pages cannot make the browser send it, except by a link the visitor follows to this site."
+	if got != want {
+		t.Errorf("AttributesSentence\n got %q\nwant %q", got, want)
+	}
+	if got := AttributesSentence(cookiecodec.Attributes{})[0]; got != "The browser keeps it only until it closes, and sends it to this site." {
+		t.Errorf("AttributesSentence(none) = %q", got)
+	}
+	if got := duration(90); got != "90 seconds" {
+		t.Errorf("duration(90) = %q", got)
+	}
+}
