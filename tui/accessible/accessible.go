@@ -759,7 +759,14 @@ func (t *tutor) challengeCount(st engine.Stage) string {
 			done++
 		}
 	}
-	return fmt.Sprintf("This stage has %s to do in your own browser or with curl, %d done. Type challenges to hear them, hint for a hint.", plural(len(sts), "challenge", "challenges"), done)
+	state := fmt.Sprintf("%d done", done)
+	switch done {
+	case 0:
+		state = "none done yet"
+	case len(sts):
+		state = "all done"
+	}
+	return fmt.Sprintf("This stage has %s to do in your own browser or with curl, %s. Type challenges to hear them, hint for a hint.", plural(len(sts), "challenge", "challenges"), state)
 }
 
 // challenges reads the stage's challenges.

@@ -133,7 +133,7 @@ func TestRunReadsAnExchangeForListening(t *testing.T) {
 		"Set-Cookie: session=(",
 		"The cookie holds 2 values: name is Ada, email is ada@example.com.\nThe signature is valid.",
 		"This request carries the session cookie the server set above, handed back unchanged.\nThe server accepted it.",
-		"headings: User:, Ada, ada@example.com.",
+		"headings: User, Ada, ada@example.com.",
 		"Stage 2 is done.",
 	} {
 		if !strings.Contains(out, want) {

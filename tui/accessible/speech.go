@@ -159,7 +159,9 @@ func BodySummary(contentType string, body []byte, size int64) string {
 	}
 	var hs []string
 	for _, m := range headingRE.FindAllSubmatch(body, maxHeadings+1) {
-		t := pageText(m[1])
+		// "User:" is heard as "User" and a pause; the colon before the
+		// list's comma only doubles the pause.
+		t := strings.TrimRight(pageText(m[1]), ":")
 		if t == "" {
 			t = "an empty heading"
 		}

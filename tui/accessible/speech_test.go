@@ -60,7 +60,7 @@ func TestBodySummary(t *testing.T) {
 <h3 id="x"><em>Tom</em> &amp; Jerry</h3>
 </body></html>`)
 	got := BodySummary("text/html; charset=utf-8", page, 945)
-	want := "an HTML page of 945 bytes; title: Form Test Show; headings: User:, Ada, ada@example.com, Tom & Jerry"
+	want := "an HTML page of 945 bytes; title: Form Test Show; headings: User, Ada, ada@example.com, Tom & Jerry"
 	if got != want {
 		t.Errorf("BodySummary(page)\n got %q\nwant %q", got, want)
 	}
@@ -135,7 +135,7 @@ The server accepted it.
 Response 2 of 2:
 HTTP/1.1 200 OK
 Content-Type: text/html; charset=utf-8
-Response body: an HTML page of 79 bytes; title: Form Test Show; headings: User:, Ada, ada@example.com.`
+Response body: an HTML page of 79 bytes; title: Form Test Show; headings: User, Ada, ada@example.com.`
 	if got != want {
 		t.Errorf("TripLines:\n%s\n\nwant:\n%s", got, want)
 	}
