@@ -116,8 +116,13 @@ type ptyRun struct {
 // environment of its own (state in a temporary directory) plus env.
 func startPty(t *testing.T, env []string, args ...string) *ptyRun {
 	t.Helper()
+	return startPtyIn(t, t.TempDir(), env, args...)
+}
+
+// startPtyIn is startPty with the state in directory state.
+func startPtyIn(t *testing.T, state string, env []string, args ...string) *ptyRun {
+	t.Helper()
 	cmd := exec.Command(formtestBinary(t), args...)
-	state := t.TempDir()
 	cmd.Env = append([]string{"HOME=" + state, "XDG_STATE_HOME=" + state, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color"}, env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {
@@ -352,4 +357,39 @@ func TestTutorDumbTerminal(t *testing.T) {
 	if !strings.Contains(string(b), "Stage 7: ") {
 		t.Errorf("TERM=dumb with stdout not a terminal wrote no transcript:\n%.400s", b)
 	}
+}
+
+// Progress is the full-screen tutor's: a second start resumes at the
+// stage the first left, and --reset starts again at stage 1.
+func TestTutorAccessibleResumesAndResets(t *testing.T) {
+	state := t.TempDir()
+	r := startPtyIn(t, state, nil, "tutor", "--accessible", "--store", "cookie")
+	r.wait("\n> ")
+	r.typeLine("run")
+	r.typeLine("stage 3")
+	io.WriteString(r.pty, "quit\r")
+	r.wait("Goodbye.")
+	if code := r.exit(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+
+	r = startPtyIn(t, state, nil, "tutor", "--accessible", "--store", "cookie")
+	if out := r.wait("\n> "); !strings.Contains(out, "Stage 3 of 7: ") {
+		t.Errorf("the second start did not resume at stage 3:\n%s", out)
+	}
+	if out := r.typeLine("list"); !strings.Contains(out, "The stages: 1 of 7 run.\r\nStage 1, A page that cannot remember: done") {
+		t.Errorf("the second start forgot stage 1 was run:\n%s", out)
+	}
+	io.WriteString(r.pty, "q\r")
+	r.exit()
+
+	r = startPtyIn(t, state, nil, "tutor", "--accessible", "--store", "cookie", "--reset")
+	if out := r.wait("\n> "); !strings.Contains(out, "Progress reset") || !strings.Contains(out, "Stage 1 of 7: ") {
+		t.Errorf("--reset did not start again at stage 1:\n%s", out)
+	}
+	if out := r.typeLine("list"); !strings.Contains(out, "The stages: 0 of 7 run.") {
+		t.Errorf("--reset kept stages done:\n%s", out)
+	}
+	io.WriteString(r.pty, "q\r")
+	r.exit()
 }

@@ -44,6 +44,7 @@ type Tracker interface {
 	Answer(id string, choice int) (check.Answer, error)
 	Fill(p *engine.Progress)
 	Summary() check.Summary
+	ResetStage(stage string)
 }
 
 // Options configures Run.
@@ -393,6 +394,8 @@ func (t *tutor) do(ctx context.Context, cmd Command) {
 		t.challenges(st)
 	case OpHint:
 		t.hint(st, cmd.N)
+	case OpReset:
+		t.askReset(st)
 	case OpTraffic:
 		if len(t.heard) == 0 {
 			t.say("", fmt.Sprintf("No requests from outside the tutor yet. Send one to %s/show from a browser or curl.", t.eng.URL()))
@@ -592,6 +595,32 @@ func (t *tutor) pendingAgain(op Op, before string, run func(context.Context)) fu
 		p := t.pending
 		t.pending = nil
 		return p(ctx, line)
+	}
+}
+
+// askReset asks before forgetting the stage's challenges, answers and
+// hints; only yes (or y) does it.
+func (t *tutor) askReset(st engine.Stage) {
+	tr := t.opts.Challenges
+	if tr == nil {
+		t.say("", "There is nothing to reset: challenges are not part of this tutor. To start the whole tutorial again, quit and start it with --reset.")
+		return
+	}
+	t.say("", fmt.Sprintf("Forget the challenges done, the answers given and the hints heard in stage %d? Type yes or no.", st.Index+1))
+	t.pending = func(_ context.Context, line string) bool {
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "yes", "y":
+			tr.ResetStage(st.Key)
+			clear(t.skipped) // and the questions skipped are asked again
+			msg := fmt.Sprintf("Stage %d's challenges, answers and hints are forgotten.", st.Index+1)
+			if err := t.store(); err != nil {
+				msg += " " + saveFailed(err)
+			}
+			t.say("", msg)
+		default:
+			t.say("", "Nothing was reset.")
+		}
+		return true
 	}
 }
 

@@ -34,6 +34,9 @@ const (
 	OpBody
 	OpShowCookie
 	OpTraffic
+	// OpReset forgets the stage's challenges, answers and hints, after a
+	// yes.
+	OpReset
 	OpRepeat
 	OpHelp
 	OpQuit
@@ -71,6 +74,7 @@ func commandTable() []command {
 		{OpChallenges, "challenges", "", "", "hear this stage's challenges, to do in your own browser or with curl"},
 		{OpHint, "hint", "h", "number", "hear the next hint for a challenge"},
 		{OpTraffic, "traffic", "", "", "hear the last requests from your browser or curl again"},
+		{OpReset, "reset", "", "", "forget this stage's challenges, answers and hints, after a yes"},
 		{OpHelp, "help", "", "", "hear this list"},
 		{OpQuit, "quit", "q", "", "save your progress and leave"},
 	}

@@ -278,3 +278,37 @@ func TestRunEscapesClientText(t *testing.T) {
 		t.Errorf("the label is not shown escaped: %q", out)
 	}
 }
+
+func TestRunResetsAStageAfterYes(t *testing.T) {
+	s := start(t, "template/signed")
+	s.typeLine("run")
+	s.typeLine("t")
+	s.typeLine("2") // the tamper question answered
+	if out := s.typeLine("reset"); !strings.Contains(out, "Type yes or no.") {
+		t.Fatalf("reset did not ask:\n%s", out)
+	}
+	if out := s.typeLine("no"); !strings.Contains(out, "Nothing was reset.") {
+		t.Errorf("reset, no:\n%s", out)
+	}
+	if out := s.typeLine("t"); strings.Contains(out, "First, a question.") {
+		t.Errorf("the answered question was asked again before any reset:\n%s", out)
+	}
+	s.typeLine("reset")
+	if out := s.typeLine("yes"); !strings.Contains(out, "Stage 4's challenges, answers and hints are forgotten.") {
+		t.Errorf("reset, yes:\n%s", out)
+	}
+	if out := s.typeLine("t"); !strings.Contains(out, "First, a question.") {
+		t.Errorf("after reset the question was not asked again:\n%s", out)
+	}
+}
+
+func TestPaint(t *testing.T) {
+	plain := &tutor{}
+	if got := plain.paint(styleBad, "refused"); got != "refused" {
+		t.Errorf("paint without colour = %q", got)
+	}
+	c := &tutor{opts: Options{Color: true}}
+	if got := c.paint(styleBad, "refused"); got != "\x1b[31mrefused\x1b[0m" {
+		t.Errorf("paint with colour = %q", got)
+	}
+}
