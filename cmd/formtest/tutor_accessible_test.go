@@ -332,6 +332,19 @@ func TestTutorAccessibleFromEnvironmentAndEOF(t *testing.T) {
 		t.Errorf("exit code %d at end of input, want 0", code)
 	}
 	checkNeverRedrawn(t, r.output())
+
+	// Ctrl-C saves and says so.
+	r = startPty(t, nil, "tutor", "--accessible", "--store", "cookie")
+	r.wait("\n> ")
+	if _, err := r.pty.Write([]byte{3}); err != nil {
+		t.Fatal(err)
+	}
+	if out := r.wait("Goodbye."); !strings.Contains(out, "Interrupted. Your progress is saved.") {
+		t.Errorf("Ctrl-C:\n%s", out)
+	}
+	if code := r.exit(); code != 0 {
+		t.Errorf("exit code %d after Ctrl-C, want 0", code)
+	}
 }
 
 func TestTutorDumbTerminal(t *testing.T) {

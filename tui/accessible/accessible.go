@@ -141,8 +141,9 @@ func Run(ctx context.Context, opts Options) error {
 	for {
 		select {
 		case <-ctx.Done():
-			_ = t.store() // interrupted: nobody is listening for the answer
-			return nil
+			// Interrupted (Ctrl-C): save, say so on a line of its own.
+			t.announce("Interrupted. " + t.save() + " Goodbye.")
+			return t.werr()
 		case line, ok := <-lines:
 			if !ok {
 				t.say("", "End of input. "+t.save()+" Goodbye.")

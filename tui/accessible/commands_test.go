@@ -128,3 +128,30 @@ func argExample(c command) string {
 	}
 	return ""
 }
+
+// No line makes the parser panic, and what it says about a line it does
+// not take is printable once escaped.
+func FuzzParse(f *testing.F) {
+	for _, c := range commandTable() {
+		f.Add(c.word)
+		f.Add(c.alias + " 3")
+	}
+	f.Add("show cookie extra")
+	f.Add("stage -1")
+	f.Add("hint 99999999999999999999")
+	f.Add("\x1b[2J\u009b")
+	f.Fuzz(func(t *testing.T, line string) {
+		cmd, err := Parse(line)
+		if err == nil {
+			if cmd.Op < OpNone || cmd.Op > OpQuit {
+				t.Errorf("Parse(%q) = op %d, out of range", line, cmd.Op)
+			}
+			return
+		}
+		for _, r := range esc(err.Error()) {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				t.Errorf("Parse(%q): the message keeps control %U", line, r)
+			}
+		}
+	})
+}
