@@ -502,3 +502,34 @@ func TestModelBackgroundAndHostileTraffic(t *testing.T) {
 		t.Errorf("the escaped target is not shown:\n%s", ansi.Strip(v))
 	}
 }
+
+// TestResizeDrawsOnlyWhatChanged checks that a new height redraws no pane
+// content, and a new width redraws each pane once.
+func TestResizeDrawsOnlyWhatChanged(t *testing.T) {
+	m, _, _ := newTestModel(t, engine.Progress{Current: "session"})
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "enter")
+	draws := 0
+	for _, v := range []*tripView{&m.exchange.tripView, &m.session.tripView} {
+		draw := v.draw
+		v.draw = func(r renderer, tr *engine.Trip) string { draws++; return draw(r, tr) }
+	}
+	lessonShown := m.lesson.shown
+	trafficWidth := m.traffic.drawnWidth
+	for _, h := range []int{30, 20, 40} {
+		send(t, m, tea.WindowSizeMsg{Width: 80, Height: h})
+	}
+	if draws != 0 || m.lesson.shown != lessonShown || m.traffic.drawnWidth != trafficWidth {
+		t.Errorf("new heights redrew: %d trip drawings, lesson %+v (was %+v)", draws, m.lesson.shown, lessonShown)
+	}
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 40})
+	if draws != 2 || m.lesson.shown.width == lessonShown.width || m.traffic.drawnWidth == trafficWidth {
+		t.Errorf("a new width: %d trip drawings, want 2 (exchange and session); lesson width %d", draws, m.lesson.shown.width)
+	}
+	// Back to a width seen before: the lesson's rendering is kept.
+	rendered := len(m.lesson.rendered)
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if len(m.lesson.rendered) != rendered {
+		t.Errorf("the lesson was rendered again at a width it had: %d renderings, was %d", len(m.lesson.rendered), rendered)
+	}
+}

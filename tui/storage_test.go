@@ -84,6 +84,13 @@ func TestModelTamperForgeStorage(t *testing.T) {
 			t.Errorf("after t the screen lacks %q:\n%s", want, s)
 		}
 	}
+	// The session pane gives the server's reason once.
+	_, reason := m.exchange.trip.Verdict()
+	detail := strings.TrimPrefix(reason, "bad signature: ")
+	plain := PlainStyles()
+	if pane := (renderer{st: &plain}).session(m.exchange.trip); strings.Count(pane, detail) != 1 {
+		t.Errorf("the session pane gives the reason %q %d times:\n%s", detail, strings.Count(pane, detail), pane)
+	}
 	if h := m.exchange.trip.Hops[0]; !strings.Contains(string(h.ResponseBody), "No user in this session") {
 		t.Errorf("tampered GET /show page:\n%s", h.ResponseBody)
 	}
@@ -202,8 +209,8 @@ func TestModelGrowsUntilTheCookieIsFull(t *testing.T) {
 	if g := m.lastGrowth(); g == nil || !slices.IsSorted(g.Sizes) || len(g.Sizes) != runs {
 		t.Errorf("cookie sizes %+v over %d runs", g, runs)
 	}
-	if !m.status.isErr || !strings.Contains(m.status.text, "413: the session would not fit in a cookie") || !strings.Contains(screen(m), "HTTP/1.1 413 Request Entity Too Large") {
-		t.Errorf("after the 413: status %q\n%s", m.status.text, screen(m))
+	if !m.status.isErr || !strings.Contains(m.status.text, fmt.Sprintf("%d: the session would not fit in a cookie", server.StatusSessionTooLarge)) || !strings.Contains(screen(m), "HTTP/1.1 "+tooLarge) {
+		t.Errorf("after the session outgrew its cookie: status %q\n%s", m.status.text, screen(m))
 	}
 	// In the database the session grows on and the cookie stays small.
 	press(t, m, "S", "S")

@@ -366,6 +366,11 @@ func (c *Client) roundTrip(client *http.Client, req *http.Request) (Hop, *http.R
 	rec.trace = &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 		rec.local = info.Conn.LocalAddr().String()
 		if c.pairs != nil {
+			if rec.pending != nil {
+				// The transport is retrying the request on a new
+				// connection: the old one failed before the server read it.
+				c.pairs.abandon(rec.pending)
+			}
 			head, _ := splitWire(rec.request)
 			rec.pending = c.pairs.expect(rec.local, c.name, req.Method, target, cookieFromHead(head))
 		}

@@ -18,6 +18,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -132,7 +133,7 @@ func New(opts Options) (*Engine, error) {
 	if _, err := e.SetStorage(e.stages[e.idx].Storage); err != nil {
 		return nil, err
 	}
-	e.sub = e.srv.Subscribe(1024)
+	e.sub = e.srv.Subscribe(256) // drained at once by watch, which only pairs and hands on
 	go e.watch()
 	return e, nil
 }
@@ -187,7 +188,7 @@ func (e *Engine) Server() *server.Server { return e.srv }
 func (e *Engine) URL() string { return e.url }
 
 // Stages returns the stages, in order.
-func (e *Engine) Stages() []Stage { return e.stages }
+func (e *Engine) Stages() []Stage { return slices.Clone(e.stages) }
 
 // Current returns the current stage.
 func (e *Engine) Current() Stage {

@@ -344,3 +344,87 @@ func TestGotoAndStorage(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoWalksEveryStage runs every stage's demonstration, with a
+// session database, and checks the steps each emits and what they found.
+func TestDemoWalksEveryStage(t *testing.T) {
+	e := testEngine(t, "", true)
+	c := e.Tutor()
+	var kinds [][]EventKind
+	for i := range e.Stages() {
+		if _, err := e.Goto(i); err != nil {
+			t.Fatal(err)
+		}
+		var got []EventKind
+		err := e.Demo(context.Background(), c, Form{Name: "Ada", Email: "ada@example.com"}, func(ev Event) error {
+			got = append(got, ev.Kind)
+			switch ev.Kind {
+			case EventRun:
+				if ev.Run.Outcome == OutcomeStopped || ev.Run.Outcome == OutcomeFailed {
+					t.Errorf("stage %d run: outcome %v", i+1, ev.Run.Outcome)
+				}
+			case EventAttack:
+				want := map[AttackKind]Verdict{AttackTamper: VerdictRejected, AttackForge: VerdictAccepted}[ev.Attack.Kind]
+				if ev.Attack.Verdict != want {
+					t.Errorf("stage %d: attack %v got %v (%q), want %v", i+1, ev.Attack.Kind, ev.Attack.Verdict, ev.Attack.Reason, want)
+				}
+			case EventGrowRun:
+				if g := ev.Run.Growth; g == nil || g.Run == 0 {
+					t.Errorf("grow run without growth: %+v", ev.Run)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("stage %d: %v", i+1, err)
+		}
+		kinds = append(kinds, got)
+	}
+	if want := []EventKind{EventRun, EventAttack, EventAttack}; !slices.Equal(kinds[3], want) {
+		t.Errorf("stage 4 emits %v, want run, tamper, forge", kinds[3])
+	}
+	if kinds[4][0] != EventNewBrowser || kinds[5][0] != EventNewBrowser {
+		t.Errorf("stages 5 and 6, on other storage, start with a new browser: %v, %v", kinds[4], kinds[5])
+	}
+	grow := kinds[6]
+	if grow[0] != EventGrowStart || !slices.Contains(grow, EventStorage) || grow[len(grow)-1] != EventGrowRun {
+		t.Errorf("stage 7 emits %v", grow)
+	}
+	if e.Storage() != server.StorageServer || !e.Progress().IsDone("grow/signed") {
+		t.Errorf("after the walk: storage %q, progress %+v", e.Storage(), e.Progress())
+	}
+	// An error from emit stops the walk.
+	stop := errors.New("stop")
+	if err := e.Demo(context.Background(), c, Form{}, func(Event) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("Demo with a failing emit = %v", err)
+	}
+}
+
+// TestObservationsUseTheClock checks that the engine stamps trips and
+// observations with its own clock.
+func TestObservationsUseTheClock(t *testing.T) {
+	at := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	e := testEngineAt(t, "session", false, func() time.Time { return at })
+	w := e.Watch(8)
+	defer w.Close()
+	res, err := e.Run(context.Background(), e.Tutor(), Form{Name: "Ada", Email: "ada@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Trip.Started.Equal(at) {
+		t.Errorf("trip started %v, want the engine's clock %v", res.Trip.Started, at)
+	}
+	select {
+	case o := <-w.C:
+		if !o.Received.Equal(at) || !o.Own() || o.Client != TutorClient {
+			t.Errorf("observation received %v from %q", o.Received, o.Client)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no observation")
+	}
+	w.Close()
+	e.Close()
+	if _, ok := <-e.Watch(1).C; ok {
+		t.Error("a watcher of a closed engine got an observation")
+	}
+}

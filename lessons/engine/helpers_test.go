@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
@@ -14,6 +15,12 @@ import (
 // database when db is set, and returns an engine over it at the stage
 // whose progress key is at ("" for the first).
 func testEngine(t *testing.T, at string, db bool) *Engine {
+	t.Helper()
+	return testEngineAt(t, at, db, nil)
+}
+
+// testEngineAt is testEngine with the clock now.
+func testEngineAt(t *testing.T, at string, db bool, now func() time.Time) *Engine {
 	t.Helper()
 	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
 	if db {
@@ -33,7 +40,7 @@ func testEngine(t *testing.T, at string, db bool) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(Options{Lessons: ls, Server: srv, URL: url, Progress: Progress{Current: at}})
+	e, err := New(Options{Lessons: ls, Server: srv, URL: url, Progress: Progress{Current: at}, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

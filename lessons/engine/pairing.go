@@ -91,6 +91,15 @@ func (p *pairing) set(addr string, q []*pending) {
 	p.byAddr[addr] = q
 }
 
+// abandon marks w as no longer waited for.
+func (p *pairing) abandon(w *pending) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if w.abandoned.IsZero() {
+		w.abandoned = p.now()
+	}
+}
+
 // await waits until every hop that reached the server has its record, or
 // recordWait has passed, or ctx is done, and fills in Record.
 func (p *pairing) await(ctx context.Context, hops []Hop) {
@@ -113,13 +122,11 @@ func (p *pairing) await(ctx context.Context, hops []Hop) {
 				expired = true
 			}
 		}
-		p.mu.Lock()
 		select {
 		case <-w.done:
 			h.Record = w.rec
 		default:
-			w.abandoned = p.now()
+			p.abandon(w)
 		}
-		p.mu.Unlock()
 	}
 }
