@@ -2,7 +2,6 @@ package check
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -156,19 +155,6 @@ func (t *Tracker) Observe(o engine.Observation) []Tick {
 	return ticks
 }
 
-// seen is an outside observation with what every predicate reads of it,
-// worked out once.
-type seen struct {
-	o        engine.Observation
-	e        *server.Exchange
-	c        Client
-	who      string // c.String()
-	sent     string // the session cookie sent, or ""
-	info     *cookieInfo
-	accepted bool
-	name     string // the user name in the session, or ""
-}
-
 // check tries every challenge not yet done against outside observation o.
 func (t *Tracker) check(o engine.Observation) []Tick {
 	var ticks []Tick
@@ -211,116 +197,6 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 		}
 	}
 	return ticks
-}
-
-// match checks rule r against the outside observation sn, given what the
-// tracker has learnt before it.
-func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
-	e, o, c, who := sn.e, sn.o, sn.c, sn.who
-	sent, info, accepted, name := sn.sent, sn.info, sn.accepted, sn.name
-	how := How{Kind: r.kind}
-	data := lessons.SuccessData{Seq: e.Seq}
-	setFor := func(key string) bool { return info != nil && slices.Contains(info.receivers, key) }
-	switch r.kind {
-	case KindPostWithoutCookie:
-		cs := t.clients[c.key()]
-		if cs == nil || cs.post == 0 || !isShow(e) || e.Status != http.StatusOK || len(e.Out) > 0 || e.Stage != cs.postStage {
-			return How{}, data, false
-		}
-		how.Steps = []Step{cs.postStep, stepOf(o, who, FactShowNoCookie)}
-		data.From = cs.post
-	case KindOwnCookieAccepted:
-		if !accepted || name == "" || !setFor(c.key()) {
-			return How{}, data, false
-		}
-		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactOwnCookieAccepted)}
-		data.From, data.Name = info.setSeq, name
-	case KindSecondClientNoUser:
-		h := t.holder
-		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || sent != "" {
-			return How{}, data, false
-		}
-		if hi := t.cookies[h.cookie]; hi != nil && hi.ended {
-			return How{}, data, false
-		}
-		how.Steps = []Step{h.step, stepOf(o, who, FactNoUser)}
-		data.From = h.seq
-	case KindCookieByHand:
-		if !accepted || name == "" || info == nil || len(info.receivers) == 0 || setFor(c.key()) {
-			return How{}, data, false
-		}
-		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactCopiedCookieAccepted)}
-		data.From, data.Name = info.setSeq, name
-	case KindTamperedRefused:
-		if sent == "" || e.Rejected == "" || e.In == nil || e.In.Result == nil || e.In.Result.Signature != cookiecodec.Invalid {
-			return How{}, data, false
-		}
-		if info != nil && (info.sentByEngine || len(info.receivers) > 0) {
-			return How{}, data, false
-		}
-		how.Steps = []Step{stepOf(o, who, FactBadSignature)}
-	case KindForgedAccepted:
-		if !accepted || name != r.name || (info != nil && (info.sentByEngine || len(info.receivers) > 0)) {
-			return How{}, data, false
-		}
-		how.Steps = []Step{stepOf(o, who, FactForgedAccepted)}
-		data.Name = name
-	case KindEncryptedRefused:
-		if sent == "" || e.Rejected == "" || e.Storage != server.StorageSigned || info == nil || info.setStorage != server.StorageEncrypted {
-			return How{}, data, false
-		}
-		if r.own && !setFor(c.key()) {
-			return How{}, data, false
-		}
-		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactEncryptedRefused)}
-		data.From = info.setSeq
-	case KindForgottenIDRefused:
-		if sent == "" || e.Rejected == "" || e.Storage != server.StorageServer || e.SessionID == "" || e.Stored != nil || e.StoredErr != nil || info == nil || info.loggedOut == 0 {
-			return How{}, data, false
-		}
-		how.Steps = []Step{info.logout, stepOf(o, who, FactUnknownID)}
-		data.From = info.loggedOut
-	case KindSessionTooLarge:
-		if e.Method != http.MethodPost || e.Status != server.StatusSessionTooLarge || !accepted || !wholeBody(e) {
-			return How{}, data, false
-		}
-		if r.own && !setFor(c.key()) {
-			return How{}, data, false
-		}
-		how.Steps = []Step{stepOf(o, who, FactTooLarge)}
-		if info != nil {
-			how.Steps = append([]Step{setStep(info, c)}, how.Steps...)
-			data.From = info.setSeq
-		}
-		data.Name = name
-	default:
-		return How{}, data, false
-	}
-	return how, data, true
-}
-
-// setStep is the step of the exchange that set the cookie info is about,
-// naming c when the server set it for c, or else the client it was first
-// set for.
-func setStep(info *cookieInfo, c Client) Step {
-	s := info.set
-	if slices.Contains(info.receivers, c.key()) {
-		s.Client = c.String()
-	}
-	return s
-}
-
-// receiverName names a receiver key for people.
-func receiverName(key string) string {
-	kind, rest, _ := strings.Cut(key, "\x00")
-	switch kind {
-	case "engine":
-		return "the tutor's client " + cookiecodec.EscapeText(rest)
-	case "outside":
-		addr, family, _ := strings.Cut(rest, "\x00")
-		return Client{Addr: addr, Family: family}.String()
-	}
-	return "another client"
 }
 
 // learn notes what o tells about cookies and clients, after it has been
@@ -413,45 +289,6 @@ func (t *Tracker) client(c Client) *clientState {
 	t.clients[k] = cs
 	t.clientOrder = append(t.clientOrder, k)
 	return cs
-}
-
-// userName is the user name in the session the server worked with, or "".
-func userName(e *server.Exchange) string {
-	name, _ := e.Session["name"].(string)
-	return name
-}
-
-// isShow reports whether e asked for the user page.
-func isShow(e *server.Exchange) bool {
-	return e.Method == http.MethodGet && pathOf(e.Target) == "/show"
-}
-
-// deletes reports whether e's answer deleted the session cookie.
-func deletes(e *server.Exchange) bool {
-	for _, out := range e.Out {
-		if out.Result == nil && out.Err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// wholeBody reports whether the server's record holds the request's whole
-// body, so that the request was not refused for its size before the
-// session was looked at.
-func wholeBody(e *server.Exchange) bool {
-	n, err := strconv.Atoi(e.RequestHeader.Get("Content-Length"))
-	return err == nil && n == len(e.RequestBody)
-}
-
-// pathOf is a request target's path, without the query.
-func pathOf(target string) string {
-	for i := 0; i < len(target); i++ {
-		if target[i] == '?' || target[i] == '#' {
-			return target[:i]
-		}
-	}
-	return target
 }
 
 // cookieSafe reports whether v is safe to put in a shell command between
@@ -609,119 +446,4 @@ func (t *Tracker) Fill(p *engine.Progress) {
 	}
 	slices.SortFunc(rest, func(a, b engine.PredictionAnswer) int { return strings.Compare(a.ID, b.ID) })
 	p.Predictions = append(p.Predictions, rest...)
-}
-
-// Hint is one hint as shown: number N of Of.
-type Hint struct {
-	N, Of int
-	Text  string
-	// Last is set on the last hint, the exact command for the live URL.
-	Last bool
-}
-
-// NextHint shows the next hint of challenge id, rendered with d, and
-// counts it shown; once the last is shown it shows the last again.
-func (t *Tracker) NextHint(id string, d lessons.HintData) (Hint, error) {
-	ch, ok := t.course.Challenge(id)
-	if !ok {
-		return Hint{}, fmt.Errorf("check: challenge %q: %w", id, errUnknown)
-	}
-	t.mu.Lock()
-	n := min(t.hints[id]+1, ch.HintCount())
-	t.hints[id] = n
-	t.mu.Unlock()
-	text, err := ch.Hint(n, d)
-	if err != nil {
-		return Hint{}, err
-	}
-	return Hint{N: n, Of: ch.HintCount(), Text: text, Last: n == ch.HintCount()}, nil
-}
-
-// HintData returns what hints are rendered with for e's live server: its
-// URL, the cookie the learner's browser last got (or else the tutor's),
-// the tutor's cookie, and the last cookie sent with Forget me.
-func (t *Tracker) HintData(e *engine.Engine) lessons.HintData {
-	return t.hintData(e.URL(), e.Tutor().SessionCookie())
-}
-
-// hintData is HintData for the server at url, where the tutor's jar holds
-// tutor ("" for none). Only cookies safe between single quotes in a shell
-// line are offered; placeholders stand in for the others.
-func (t *Tracker) hintData(url, tutor string) lessons.HintData {
-	if !cookieSafe(tutor) {
-		tutor = PlaceholderCookie
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	d := lessons.HintData{URL: url, Cookie: t.lastBrowserCookie, TutorCookie: tutor, Forgotten: t.lastForgotten}
-	if d.Cookie == "" {
-		d.Cookie = tutor
-	}
-	if d.Forgotten == "" {
-		d.Forgotten = PlaceholderForgotten
-	}
-	return d
-}
-
-// Prediction returns the question of the stage whose progress key is
-// stage that is asked before run (lessons.BeforeRun, BeforeTamper or
-// BeforeForge), and whether it was answered; ok is false when the stage
-// asks none before that run.
-func (t *Tracker) Prediction(stage, run string) (p lessons.Prediction, answered, ok bool) {
-	for _, pr := range t.course.Predictions(stage) {
-		if pr.Before == run {
-			t.mu.Lock()
-			_, answered = t.answers[pr.ID]
-			t.mu.Unlock()
-			return pr, answered, true
-		}
-	}
-	return lessons.Prediction{}, false, false
-}
-
-// Answer is the learner's answer to a prediction.
-type Answer struct {
-	Prediction lessons.Prediction
-	// Choice is the answer picked, from 1; Right whether it is right.
-	Choice int
-	Right  bool
-}
-
-// Answer records choice (from 1) as the answer to prediction id. A later
-// answer replaces an earlier one.
-func (t *Tracker) Answer(id string, choice int) (Answer, error) {
-	for _, sw := range t.course.stages {
-		for _, p := range sw.predictions {
-			if p.ID != id {
-				continue
-			}
-			if choice < 1 || choice > len(p.Answers) {
-				return Answer{}, fmt.Errorf("check: prediction %s has answers 1 to %d, not %d", id, len(p.Answers), choice)
-			}
-			a := Answer{Prediction: p, Choice: choice, Right: choice == p.Right}
-			t.mu.Lock()
-			t.answers[id] = engine.PredictionAnswer{ID: id, Stage: p.Stage, Choice: choice, Right: a.Right}
-			t.mu.Unlock()
-			return a, nil
-		}
-	}
-	return Answer{}, fmt.Errorf("check: prediction %q: %w", id, errUnknown)
-}
-
-// Answered returns the learner's answer to prediction id, if any.
-func (t *Tracker) Answered(id string) (Answer, bool) {
-	t.mu.Lock()
-	a, ok := t.answers[id]
-	t.mu.Unlock()
-	if !ok {
-		return Answer{}, false
-	}
-	for _, sw := range t.course.stages {
-		for _, p := range sw.predictions {
-			if p.ID == id {
-				return Answer{Prediction: p, Choice: a.Choice, Right: a.Right}, true
-			}
-		}
-	}
-	return Answer{}, false
 }
