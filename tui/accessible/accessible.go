@@ -142,7 +142,7 @@ func Run(ctx context.Context, opts Options) error {
 		select {
 		case <-ctx.Done():
 			// Interrupted (Ctrl-C): save, say so on a line of its own.
-			t.announce("Interrupted. " + t.save() + " Goodbye.")
+			t.say("", "Interrupted. "+t.save()+" Goodbye.")
 			return t.werr()
 		case line, ok := <-lines:
 			if !ok {
@@ -253,13 +253,14 @@ const maxHeard = 10
 // the prompt again.
 func (t *tutor) announce(lines ...string) {
 	var b strings.Builder
-	if t.prompted {
+	prompted := t.prompted
+	if prompted {
 		b.WriteString("\n")
 	}
 	for _, l := range lines {
 		b.WriteString(l + "\n")
 	}
-	if t.prompted {
+	if prompted {
 		b.WriteString(prompt)
 	}
 	t.write(b.String())
@@ -271,9 +272,15 @@ func (t *tutor) ready() {
 	t.prompted = true
 }
 
-// say prints an answer: a heading line, when not "", then lines.
+// say prints an answer: a heading line, when not "", then lines. Said
+// after the prompt with no line typed (end of input, an interrupt), it
+// starts on a line of its own.
 func (t *tutor) say(heading string, lines ...string) {
 	var b strings.Builder
+	if t.prompted {
+		b.WriteString("\n")
+		t.prompted = false
+	}
 	if heading != "" {
 		b.WriteString(t.paint(styleHeading, heading) + "\n")
 	}
