@@ -926,4 +926,3 @@ func withArticle(s string) string {
 // this branch has that field the marker is found in the text, and once it
 // does, lessonOf passes st.Lesson.More.
 func lessonOf(st engine.Stage) Lesson { return SplitLesson(st.Lesson.Text, "") }
-
