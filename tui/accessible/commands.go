@@ -232,12 +232,18 @@ func HelpLines() []string {
 }
 
 // orList joins words as "a, b or c".
-func orList(ws []string) string {
+func orList(ws []string) string { return joinWords(ws, "or") }
+
+// andList joins words as "a, b and c".
+func andList(ws []string) string { return joinWords(ws, "and") }
+
+// joinWords joins words with commas, and conj before the last.
+func joinWords(ws []string, conj string) string {
 	switch len(ws) {
 	case 0:
 		return ""
 	case 1:
 		return ws[0]
 	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " or " + ws[len(ws)-1]
+	return strings.Join(ws[:len(ws)-1], ", ") + " " + conj + " " + ws[len(ws)-1]
 }

@@ -3,7 +3,6 @@ package accessible
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -70,15 +69,4 @@ func (l *limiter) flush(now time.Time) string {
 // prune forgets lines said more than a window ago.
 func (l *limiter) prune(now time.Time) {
 	l.said = slices.DeleteFunc(l.said, func(t time.Time) bool { return now.Sub(t) >= l.window })
-}
-
-// andList joins parts as "a, b and c".
-func andList(ws []string) string {
-	switch len(ws) {
-	case 0:
-		return ""
-	case 1:
-		return ws[0]
-	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
 }
