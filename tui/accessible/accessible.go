@@ -227,9 +227,7 @@ func (t *tutor) observe(o engine.Observation) {
 	}
 	// A tick is never held back: it is what the learner is waiting for.
 	for _, tk := range ticks {
-		lines := TickLines(tk)
-		lines[0] = t.paint(styleGood, lines[0])
-		say = append(say, lines...)
+		say = append(say, t.paint(styleGood, TickLine(tk)), "Type challenges to hear how it was checked.")
 	}
 	if len(ticks) > 0 {
 		if err := t.store(); err != nil {

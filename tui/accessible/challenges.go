@@ -79,6 +79,9 @@ func (t *tutor) challenges(st engine.Stage) {
 			state = "done"
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s: %s. %s", i+1, esc(s.Challenge.Title), state, esc(s.Challenge.Goal)))
+		if s.Tick != nil {
+			lines = append(lines, ProofLines(s.Tick.How)...)
+		}
 	}
 	lines = append(lines, fmt.Sprintf("The tutor watches its server at %s and says when one is done. Type hint, or hint and a number, for help.", t.eng.URL()))
 	t.say(fmt.Sprintf("The challenges of stage %d.", st.Index+1), lines...)
@@ -127,15 +130,21 @@ func (t *tutor) hint(st engine.Stage, n int) {
 	t.say(head, lines...)
 }
 
-// TickLines announce a challenge done: what was done, and the requests
-// that proved it.
-func TickLines(tk check.Tick) []string {
+// TickLine announces a challenge done in one sentence: what was done and
+// the request that proved it. ProofLines say how it was checked, step by
+// step, for the challenges command.
+func TickLine(tk check.Tick) string {
 	// The sentence is written for the screen: without its tick mark, and
 	// "#12" as "12", which a speech synthesiser reads as a number.
 	said := strings.TrimSpace(strings.TrimPrefix(tk.Said, "✓"))
 	said = strings.ReplaceAll(said, "#", "")
-	lines := []string{"Challenge done: " + esc(tk.Challenge.Title) + ". " + esc(said)}
-	for _, s := range tk.How.Steps {
+	return "Challenge done: " + esc(tk.Challenge.Title) + ". " + esc(said)
+}
+
+// ProofLines say the requests that proved a challenge, oldest first.
+func ProofLines(h check.How) []string {
+	var lines []string
+	for _, s := range h.Steps {
 		lines = append(lines, fmt.Sprintf("Proof: request %d, %s %s, answered %d, from %s: %s.", s.Seq, s.Method, s.Target, s.Status, s.Client, s.Fact))
 	}
 	return lines

@@ -188,8 +188,11 @@ func TestRunAnnouncesOutsideRequestsAndTicks(t *testing.T) {
 	get("GET", "/show", cookie, nil)
 	s.out.wait(t, "from Firefox: GET /show, answered 200 OK, the session cookie was valid; the page shows Bo.")
 	tick := s.out.wait(t, "\n"+prompt)
-	if !strings.Contains(tick, "Challenge done: ") || !strings.Contains(tick, "Proof: request 2, GET /show") {
-		t.Errorf("the challenge was not announced with its proof:\n%s", tick)
+	if !strings.Contains(tick, "Challenge done: ") || !strings.Contains(tick, "in request 2") {
+		t.Errorf("the challenge was not announced with the request that proved it:\n%s", tick)
+	}
+	if out := s.typeLine("challenges"); !strings.Contains(out, "Proof: request 2, GET /show, answered 200") {
+		t.Errorf("challenges does not say how the challenge was checked:\n%s", out)
 	}
 	if strings.Contains(tick, "✓") {
 		t.Errorf("a tick announced with a symbol for a word:\n%s", tick)

@@ -176,10 +176,13 @@ func TestTickLines(t *testing.T) {
 			{Seq: 3, Method: "GET", Target: "/show", Status: 200, Client: "curl at 127.0.0.1", Fact: check.FactNoUser},
 		}},
 	}
-	got := strings.Join(TickLines(tk), "\n")
-	want := "Challenge done: A second client gets no user. curl at 127.0.0.1 got no user in request 3.\nProof: request 3, GET /show, answered 200, from curl at 127.0.0.1: came without that cookie, and the page found no user."
+	if got, want := TickLine(tk), "Challenge done: A second client gets no user. curl at 127.0.0.1 got no user in request 3."; got != want {
+		t.Errorf("TickLine = %q, want %q", got, want)
+	}
+	got := strings.Join(ProofLines(tk.How), "\n")
+	want := "Proof: request 3, GET /show, answered 200, from curl at 127.0.0.1: came without that cookie, and the page found no user."
 	if got != want {
-		t.Errorf("TickLines:\n%s\nwant:\n%s", got, want)
+		t.Errorf("ProofLines = %q, want %q", got, want)
 	}
 }
 
