@@ -28,6 +28,15 @@ const (
 // gets the plain transcript; a dumb terminal, which cannot show the
 // full-screen tutor, is a usage error that offers the other two.
 func chooseTutorView(opts *tutorOptions) (tutorView, error) {
+	view, err := pickTutorView(opts)
+	if err == nil && opts.Color && view != viewAccessible {
+		return 0, usageErrorf("--color goes with --accessible, whose words it colours (the full-screen tutor picks its colours itself, and NO_COLOR turns them off)")
+	}
+	return view, err
+}
+
+// pickTutorView is chooseTutorView before --color is checked.
+func pickTutorView(opts *tutorOptions) (tutorView, error) {
 	switch {
 	case opts.Plain && opts.Accessible:
 		return 0, usageErrorf("--plain and --accessible: choose one (--plain prints the whole tutorial at once; --accessible is interactive, a line at a time)")
