@@ -72,7 +72,7 @@ func commandTable() []command {
 		{OpForm, "form", "", "", "change the name and email the form posts"},
 		{OpClear, "clear", "", "", "empty the cookie jar, like a new browser"},
 		{OpChallenges, "challenges", "", "", "hear this stage's challenges, to do in your own browser or with curl"},
-		{OpHint, "hint", "h", "number", "hear the next hint for a challenge"},
+		{OpHint, "hint", "h", "", "hear the next hint for the first challenge not done; hint 2 for the second challenge"},
 		{OpTraffic, "traffic", "", "", "hear the last requests from your browser or curl again"},
 		{OpReset, "reset", "", "", "forget this stage's challenges, answers and hints, after a yes"},
 		{OpHelp, "help", "", "", "hear this list"},
