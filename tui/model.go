@@ -133,7 +133,6 @@ func New(opts Options) (*Model, error) {
 	m := &Model{
 		eng:    e,
 		save:   newSaver(opts.SaveProgress),
-		watch:  e.Watch(256),
 		keys:   DefaultKeyMap(),
 		styles: DefaultStyles(true),
 		help:   help.New(),
@@ -164,9 +163,10 @@ func New(opts Options) (*Model, error) {
 	}
 	if sc, err := e.Goto(cur.Index); err != nil {
 		return nil, err
-	} else if sc.NoDatabase && opts.Note == "" {
+	} else if sc.NoDatabase && m.status.text == "" {
 		m.status.set(noDatabaseNote, false)
 	}
+	m.watch = e.Watch(256)
 	m.width, m.height = 80, 24
 	m.layout()
 	return m, nil

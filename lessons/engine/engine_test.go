@@ -428,3 +428,15 @@ func TestObservationsUseTheClock(t *testing.T) {
 		t.Error("a watcher of a closed engine got an observation")
 	}
 }
+
+func TestNames(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{OutcomeTooLarge.String(), "too large"}, {OutcomeStopped.String(), "stopped"},
+		{VerdictRejected.String(), "rejected"}, {AttackForge.String(), "forge"},
+		{CheckValid.String(), "valid"}, {EventStorage.String(), "storage"}, {Verdict(99).String(), "?"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("name %q, want %q", tt.got, tt.want)
+		}
+	}
+}
