@@ -68,7 +68,7 @@ type session struct {
 	engine *engine.Engine
 }
 
-func start(t *testing.T, at string) *session {
+func start(t *testing.T, at string, adjust ...func(*Options)) *session {
 	t.Helper()
 	srv, err := server.New(server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned})
 	if err != nil {
@@ -101,6 +101,9 @@ func start(t *testing.T, at string) *session {
 		Engine: e, Form: engine.Form{Name: "Ada", Email: "ada@example.com"}, In: r, Out: s.out,
 		Challenges:   check.NewTracker(course, engine.Progress{}, nil),
 		SaveProgress: func(p engine.Progress) error { s.saved <- p; return nil },
+	}
+	for _, f := range adjust {
+		f(&opts)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() {
@@ -313,5 +316,30 @@ func TestPaint(t *testing.T) {
 	c := &tutor{opts: Options{Color: true}}
 	if got := c.paint(styleBad, "refused"); got != "\x1b[31mrefused\x1b[0m" {
 		t.Errorf("paint with colour = %q", got)
+	}
+}
+
+// Many requests at once are summed up: the first few a line each, the
+// rest in one line once the window has passed.
+func TestRunSumsUpABurstOfRequests(t *testing.T) {
+	s := start(t, "session", func(o *Options) { o.TrafficWindow, o.TrafficBurst = 300*time.Millisecond, 2 })
+	for range 7 {
+		resp, err := http.Get(s.url + "/show")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	out := s.out.wait(t, "more requests in the last")
+	if n := strings.Count(out, "from Go-http-client: GET /show"); n != 2 {
+		t.Errorf("%d requests announced a line each before the summary, want 2:\n%s", n, out)
+	}
+	rest := s.out.wait(t, "Type traffic to hear the last ten.")
+	if !strings.Contains(out+rest, "5 more requests") {
+		t.Errorf("the summary does not count the 5 held:\n%s%s", out, rest)
+	}
+	s.out.wait(t, "\n"+prompt) // the prompt again, after the summary
+	if tr := s.typeLine("traffic"); strings.Count(tr, "from Go-http-client: GET /show") != 7 {
+		t.Errorf("traffic does not repeat all 7:\n%s", tr)
 	}
 }
