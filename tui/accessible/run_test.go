@@ -322,7 +322,7 @@ func TestPaint(t *testing.T) {
 // Many requests at once are summed up: the first few a line each, the
 // rest in one line once the window has passed.
 func TestRunSumsUpABurstOfRequests(t *testing.T) {
-	s := start(t, "session", func(o *Options) { o.TrafficWindow, o.TrafficBurst = 300*time.Millisecond, 2 })
+	s := start(t, "session", func(o *Options) { o.TrafficWindow, o.TrafficBurst = time.Second, 2 })
 	for range 7 {
 		resp, err := http.Get(s.url + "/show")
 		if err != nil {
