@@ -38,6 +38,17 @@ func CookieValue(v string) string {
 	return fmt.Sprintf("%d characters, beginning %s", len(v), v[:valueLead])
 }
 
+// idText says a session id: a random string is spelt out letter by
+// letter, so one longer than a few letters is said by its length and its
+// first ones (show cookie reads it whole).
+func idText(id string) string {
+	id = esc(id)
+	if len(id) <= valueLead {
+		return id
+	}
+	return fmt.Sprintf("%d characters, beginning %s", len(id), id[:valueLead])
+}
+
 // Text says a value of free text: whole when short, else its length and
 // its first words.
 func Text(v string) string {
@@ -291,7 +302,7 @@ func CookieSentences(t *engine.Trip, c engine.Cookie) []string {
 	switch {
 	case res == nil:
 	case res.SessionID != "":
-		out = append(out, "The cookie holds only a session id, "+CookieValue(res.SessionID)+"; the values are in the server's database.")
+		out = append(out, "The cookie holds only a session id, "+idText(res.SessionID)+"; the values are in the server's database.")
 	case res.Encrypted && res.Values != nil:
 		out = append(out, "The cookie is encrypted; the server's key decrypts it to "+ValuesSentence(res.Values)+".")
 	case res.Encrypted:

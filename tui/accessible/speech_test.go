@@ -272,3 +272,13 @@ func TestAttributesSentence(t *testing.T) {
 		t.Errorf("duration(90) = %q", got)
 	}
 }
+
+func TestIDText(t *testing.T) {
+	if got, want := idText("3D6TUERGEIABVY5Z6MLPTQQ25B"), "26 characters, beginning 3D6TUERG"; got != want {
+		t.Errorf("idText = %q, want %q", got, want)
+	}
+	if got := idText("abc"); got != "abc" {
+		t.Errorf("idText(short) = %q", got)
+	}
+}
+

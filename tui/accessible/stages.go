@@ -206,6 +206,9 @@ func (t *tutor) showCookie() {
 		if !c.Sent {
 			lines = append(lines, "The whole header: "+esc(c.Header))
 		}
+		if c.Result != nil && c.Result.SessionID != "" {
+			lines = append(lines, "The session id in it: "+esc(c.Result.SessionID))
+		}
 	}
 	t.say("The session cookies of the last exchange, whole.", lines...)
 }
