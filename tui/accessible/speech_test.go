@@ -281,4 +281,3 @@ func TestIDText(t *testing.T) {
 		t.Errorf("idText(short) = %q", got)
 	}
 }
-
