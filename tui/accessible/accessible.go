@@ -95,7 +95,7 @@ type tutor struct {
 	// prompted is set while the prompt is the last thing written.
 	prompted bool
 	traffic  *limiter
-	heard    []string // the last outside requests, for traffic
+	heard    []heard // the last outside requests, for traffic
 	quit     bool
 	// skipped are the questions skipped in this run, by id.
 	skipped map[string]bool
@@ -217,7 +217,7 @@ func (t *tutor) observe(o engine.Observation) {
 		if o.Missed > 0 {
 			line += " " + plural(int(o.Missed), "request before it was", "requests before it were") + " not heard: the tutor fell behind."
 		}
-		t.heard = append(t.heard, line)
+		t.heard = append(t.heard, heard{o, line})
 		if len(t.heard) > maxHeard {
 			t.heard = t.heard[len(t.heard)-maxHeard:]
 		}
@@ -237,6 +237,12 @@ func (t *tutor) observe(o engine.Observation) {
 	if len(say) > 0 {
 		t.announce(say...)
 	}
+}
+
+// heard is a request from outside and the line that announced it.
+type heard struct {
+	o    engine.Observation
+	line string
 }
 
 // maxHeard is how many outside requests traffic repeats.
@@ -398,11 +404,7 @@ func (t *tutor) do(ctx context.Context, cmd Command) {
 	case OpReset:
 		t.askReset(st)
 	case OpTraffic:
-		if len(t.heard) == 0 {
-			t.say("", fmt.Sprintf("No requests from outside the tutor yet. Send one to %s/show from a browser or curl.", t.eng.URL()))
-			return
-		}
-		t.say(fmt.Sprintf("The last %s from outside the tutor, oldest first:", plural(len(t.heard), "request", "requests")), t.heard...)
+		t.hearTraffic(cmd.N)
 	}
 }
 

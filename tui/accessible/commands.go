@@ -73,7 +73,7 @@ func commandTable() []command {
 		{OpClear, "clear", "", "", "empty the cookie jar, like a new browser"},
 		{OpChallenges, "challenges", "", "", "hear this stage's challenges, to do in your own browser or with curl"},
 		{OpHint, "hint", "h", "", "hear the next hint for the first challenge not done; hint 2 for the second challenge"},
-		{OpTraffic, "traffic", "", "", "hear the last requests from your browser or curl again"},
+		{OpTraffic, "traffic", "", "", "hear the last requests from your browser or curl again; traffic 7 reads request 7 whole"},
 		{OpReset, "reset", "", "", "forget this stage's challenges, answers and hints, after a yes"},
 		{OpHelp, "help", "", "", "hear this list"},
 		{OpQuit, "quit", "q", "", "save your progress and leave"},
@@ -83,8 +83,9 @@ func commandTable() []command {
 // Command is a parsed line.
 type Command struct {
 	Op Op
-	// N is the stage number of OpStage, or the challenge number of OpHint
-	// (0 for the next one not done).
+	// N is the stage number of OpStage, the challenge number of OpHint
+	// (0 for the next one not done), or the request number of OpTraffic
+	// (0 for the list).
 	N int
 }
 
@@ -138,12 +139,12 @@ func Parse(line string) (Command, error) {
 		return Command{}, err
 	}
 	switch c.op {
-	case OpStage, OpHint:
+	case OpStage, OpHint, OpTraffic:
 		if len(args) == 0 {
 			if c.op == OpStage {
 				return Command{}, &ParseError{Input: line, Reason: "Which stage? Type stage and a number, such as stage 4."}
 			}
-			return Command{Op: OpHint}, nil
+			return Command{Op: c.op}, nil
 		}
 		n, nerr := strconv.Atoi(args[0])
 		if len(args) > 1 || nerr != nil || n < 1 {

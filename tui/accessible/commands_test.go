@@ -47,6 +47,8 @@ func TestParse(t *testing.T) {
 		{"hint", Command{Op: OpHint}},
 		{"hint 2", Command{Op: OpHint, N: 2}},
 		{"help", Command{Op: OpHelp}},
+		{"traffic", Command{Op: OpTraffic}},
+		{"traffic 7", Command{Op: OpTraffic, N: 7}},
 		{"q", Command{Op: OpQuit}},
 		{"quit", Command{Op: OpQuit}},
 	}

@@ -342,4 +342,16 @@ func TestRunSumsUpABurstOfRequests(t *testing.T) {
 	if tr := s.typeLine("traffic"); strings.Count(tr, "from Go-http-client: GET /show") != 7 {
 		t.Errorf("traffic does not repeat all 7:\n%s", tr)
 	}
+	whole := s.typeLine("traffic 3")
+	for _, want := range []string{"Request 3, from Go-http-client, as the server recorded it.", "GET /show HTTP/1.1", "User-Agent: Go-http-client/1.1", "HTTP/1.1 200 OK", "Response body: an HTML page of"} {
+		if !strings.Contains(whole, want) {
+			t.Errorf("traffic 3 lacks %q:\n%s", want, whole)
+		}
+	}
+	if out := s.typeLine("body"); !strings.Contains(out, "the server does not keep the bodies it sends") {
+		t.Errorf("body after traffic 3:\n%s", out)
+	}
+	if out := s.typeLine("traffic 99"); !strings.Contains(out, "Request 99 is not among the last 7") {
+		t.Errorf("traffic 99:\n%s", out)
+	}
 }

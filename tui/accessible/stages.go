@@ -171,8 +171,12 @@ func (t *tutor) body() {
 		return
 	}
 	h := t.last.Last()
-	if h.BodySize == 0 {
+	switch {
+	case h.BodySize == 0:
 		t.say("", "The last response has no body.")
+		return
+	case len(h.ResponseBody) == 0:
+		t.say("", fmt.Sprintf("The last response's body was %d bytes, and the server does not keep the bodies it sends, so it cannot be read here.", h.BodySize))
 		return
 	}
 	src := strings.Split(strings.TrimRight(strings.ReplaceAll(string(h.ResponseBody), "\r\n", "\n"), "\n"), "\n")
@@ -226,3 +230,33 @@ func withArticle(s string) string {
 // this branch has that field the marker is found in the text, and once it
 // does, lessonOf passes st.Lesson.More.
 func lessonOf(st engine.Stage) Lesson { return SplitLesson(st.Lesson.Text, "") }
+
+// hearTraffic says the last requests from outside, a line each, or reads
+// request seq whole, as the server recorded it.
+func (t *tutor) hearTraffic(seq int) {
+	if len(t.heard) == 0 {
+		t.say("", fmt.Sprintf("No requests from outside the tutor yet. Send one to %s/show from a browser or curl.", t.eng.URL()))
+		return
+	}
+	if seq == 0 {
+		lines := make([]string, len(t.heard))
+		for i, h := range t.heard {
+			lines[i] = h.line
+		}
+		lines = append(lines, "Type traffic and a request's number to hear it whole.")
+		t.say(fmt.Sprintf("The last %s from outside the tutor, oldest first:", plural(len(t.heard), "request", "requests")), lines...)
+		return
+	}
+	for _, h := range t.heard {
+		if h.o.Exchange.Seq != uint64(seq) {
+			continue
+		}
+		tr := engine.TripOf(h.o)
+		t.last = tr
+		lines := TripLines(tr)
+		lines = append(lines, "The headers are sorted by name: the server does not see the order they were sent in.")
+		t.say(fmt.Sprintf("Request %d, from %s, as the server recorded it.", seq, esc(h.o.Label)), lines...)
+		return
+	}
+	t.say("", fmt.Sprintf("Request %d is not among the last %d from outside the tutor; type traffic for their numbers.", seq, len(t.heard)))
+}
