@@ -157,3 +157,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A line longer than maxLine is cut, and the next line still arrives.
+func TestReadLinesBoundsALine(t *testing.T) {
+	in := strings.Repeat("x", 3*maxLine) + "\nrun\r\n"
+	lines := make(chan string)
+	done := make(chan struct{})
+	defer close(done)
+	go readLines(strings.NewReader(in), lines, done)
+	var got []string
+	for l := range lines {
+		got = append(got, l)
+	}
+	if len(got) != 2 || len(got[0]) != maxLine || got[1] != "run" {
+		t.Errorf("lines = %d, first of %d bytes, then %q; want the long one cut to %d, then run", len(got), len(got[0]), got[len(got)-1], maxLine)
+	}
+}
