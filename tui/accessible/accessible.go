@@ -303,12 +303,12 @@ func (t *tutor) welcome() error {
 	lines := []string{
 		"Nothing here is redrawn: each answer is printed below the last. Type a command and press Enter; help lists them, quit leaves.",
 		fmt.Sprintf("The lesson's server is at %s. Requests that your browser or curl send to it are announced as they arrive.", t.eng.URL()),
-		"The lessons name the keys of the full-screen tutor. Here each is a command: enter is run, f is form, c is clear, t is tamper, capital F is forge, capital S is storage, and the address at the top is the one above.",
+		"The lessons name the keys of the full-screen tutor; here you type a word instead: for enter type run, for f type form, for c clear, for t tamper, for capital F forge, for capital S storage. The address the lessons say is at the top is the one above.",
 	}
 	if t.opts.Note != "" {
-		lines = append(lines, t.opts.Note)
+		lines = append(lines, esc(t.opts.Note))
 	}
-	t.say("formtest tutor, line by line: the sessions lesson in 7 stages.", lines...)
+	t.say(fmt.Sprintf("formtest tutor, line by line: the sessions lesson in %d stages.", len(t.eng.Stages())), lines...)
 	t.opening(t.eng.Current(), false)
 	t.ready()
 	return t.werr()
