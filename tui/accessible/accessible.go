@@ -303,7 +303,7 @@ func (t *tutor) welcome() error {
 	lines := []string{
 		"Nothing here is redrawn: each answer is printed below the last. Type a command and press Enter; help lists them, quit leaves.",
 		fmt.Sprintf("The lesson's server is at %s. Requests that your browser or curl send to it are announced as they arrive.", t.eng.URL()),
-		"The lessons name the keys of the full-screen tutor; here you type a word instead: for enter type run, for f type form, for c clear, for t tamper, for capital F forge, for capital S storage. The address the lessons say is at the top is the one above.",
+		"The lessons name the keys of the full-screen tutor; here you type a word instead: for enter type run, for f type form, for c clear, for t tamper, for capital F forge, for capital S storage. Where a lesson points to the address at the top, it means the one above.",
 	}
 	if t.opts.Note != "" {
 		lines = append(lines, esc(t.opts.Note))
