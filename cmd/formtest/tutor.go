@@ -52,6 +52,15 @@ type tutorOptions struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
+	// Accessible runs the line-by-line tutor (--accessible); EnvAccessible
+	// is set when ACCESSIBLE is set to anything but ""; DumbTerminal when
+	// TERM is dumb; Color colours the accessible tutor's verdicts too.
+	// See tutor_accessible.go.
+	Accessible    bool
+	EnvAccessible bool
+	DumbTerminal  bool
+	Color         bool
+
 	// programOptions are extra Bubble Tea options, for tests.
 	programOptions []tea.ProgramOption
 	// ready, when set, is called with the server's URL once it listens.
@@ -99,10 +108,16 @@ opens on the URLs to join and a QR code of the first, then shows the
 class, a row per student's browser (P: a layout for a projector). With
 --plain it prints the URLs and the code, then logs the class's requests, a
 line each, until interrupted. --lesson-key signs
-with the lesson's public key instead, so students can forge sessions.`,
+with the lesson's public key instead, so students can forge sessions.
+
+With --accessible (or $ACCESSIBLE set) the tutor is interactive a line at
+a time, for screen readers and braille displays: type a command (run,
+next, tamper, hint, help...) and Enter; every answer is printed below the
+last and nothing is redrawn.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
   formtest tutor --plain > transcript.txt
+  formtest tutor --accessible
   formtest tutor --addr 127.0.0.1:5000 --reset
   formtest tutor --store redis://127.0.0.1:6379/0
   formtest tutor --secret "hex:$(openssl rand -hex 32)"   # F's forged cookie is refused
@@ -117,6 +132,8 @@ with the lesson's public key instead, so students can forge sessions.`,
 			opts.Keys.readEnv(os.Getenv)
 			opts.StatePath = statePath(os.Getenv, runtime.GOOS)
 			opts.Classroom.AddrSet = cmd.Flags().Changed("addr")
+			opts.EnvAccessible = os.Getenv("ACCESSIBLE") != ""
+			opts.DumbTerminal = os.Getenv("TERM") == "dumb"
 			if runF != nil {
 				return runF(opts)
 			}
@@ -131,6 +148,8 @@ with the lesson's public key instead, so students can forge sessions.`,
 	f.BoolVar(&opts.Reset, "reset", false, "forget saved progress and start at stage 1")
 	opts.Keys.register(f, "session key (repeatable: the first signs, all verify); default $FORMTEST_SECRET, else the lesson's public key")
 	opts.Classroom.register(f)
+	f.BoolVar(&opts.Accessible, "accessible", false, "interactive tutor a line at a time, for screen readers and braille displays: nothing redrawn, commands typed (also when $ACCESSIBLE is set)")
+	f.BoolVar(&opts.Color, "color", false, "with --accessible: colour verdicts and headings too (they are always in words)")
 	f.StringVar(&opts.Store, "store", "", "session database for server-side sessions: sqlite:`PATH`, redis://HOST:PORT/DB, or cookie for none (default: sessions.db next to the saved progress)")
 	return cmd
 }
@@ -211,6 +230,10 @@ func openTutorStore(ctx context.Context, opts *tutorOptions) (b sessionstore.Bac
 
 // runTutor runs the tutorial until the learner quits or ctx is done.
 func runTutor(ctx context.Context, opts *tutorOptions) error {
+	view, err := chooseTutorView(opts)
+	if err != nil {
+		return err
+	}
 	// Classroom mode (classroom.go) has an address, keys and limits of its own.
 	class, err := planClassroom(opts.Addr, opts.Classroom, opts.Keys)
 	if err != nil {
@@ -266,7 +289,7 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 		}
 	}
 	form := engine.Form{Name: opts.Name, Email: opts.Email}
-	plain := opts.Plain || !opts.IsTTY
+	plain := view == viewPlain
 	if class != nil && plain {
 		// The full-screen tutor shows the join screen itself, first.
 		if err := announce(opts.Out, join); err != nil {
@@ -314,6 +337,9 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 
 	if storeWarning != "" {
 		note = strings.TrimSpace(note + " " + storeWarning)
+	}
+	if view == viewAccessible {
+		return runAccessibleTutor(ctx, opts, eng, form, note, string(first))
 	}
 	mopts := tui.Options{
 		Engine: eng,
