@@ -16,13 +16,14 @@ type lessonView int
 
 const (
 	viewText lessonView = iota
+	viewMore            // the lesson's extra detail (Lesson.More), when it has some
 	viewFlask
 	viewGo
 	numViews
 )
 
 func (v lessonView) String() string {
-	return [...]string{"text", "Flask code", "Go code"}[v]
+	return [...]string{"text", "more", "Flask code", "Go code"}[v]
 }
 
 // renderKey identifies a rendering of a lesson pane.
@@ -81,9 +82,13 @@ func (p *lessonPane) setStage(i int) {
 	p.refresh()
 }
 
-// cycleView shows the next of text, Flask code and Go code.
+// cycleView shows the next of text, more (when the lesson has more),
+// Flask code and Go code.
 func (p *lessonPane) cycleView() tea.Cmd {
 	p.view = (p.view + 1) % numViews
+	if p.view == viewMore && p.stages[p.idx].Lesson.More == "" {
+		p.view++
+	}
 	p.vp.GotoTop()
 	p.refresh()
 	return p.render()
@@ -106,6 +111,11 @@ func (p *lessonPane) source() (prose, code string) {
 		return flaskHeading(st) + ", for this stage:", b.String()
 	case viewGo:
 		return "The Go code the in-process server really runs in this stage, from `" + strings.Join(st.GoFiles, "` and `") + "`:", "```go\n" + st.GoCode + "```\n"
+	case viewMore:
+		return st.Lesson.More, ""
+	}
+	if st.Lesson.More != "" {
+		return st.Lesson.Text + "\n\n*There is more about this stage: press **s**.*", ""
 	}
 	return st.Lesson.Text, ""
 }

@@ -538,3 +538,31 @@ func TestResizeDrawsOnlyWhatChanged(t *testing.T) {
 		t.Errorf("the lesson was rendered again at a width it had: %d renderings, was %d", len(m.lesson.rendered), rendered)
 	}
 }
+
+// TestLessonMoreBehindS checks that a stage whose lesson keeps extra
+// detail after "<!-- more -->" says so, and shows it on s before the Flask
+// code; a stage without skips straight to the Flask code.
+func TestLessonMoreBehindS(t *testing.T) {
+	m, _, _ := newTestModel(t, engine.Progress{Current: "session"})
+	send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if m.eng.Current().Lesson.More == "" {
+		t.Fatal("stage 2's lesson has no more text to test with")
+	}
+	if prose, _ := m.lesson.source(); !strings.Contains(prose, "There is more about this stage: press **s**") {
+		t.Errorf("stage 2's text does not end by saying there is more:\n%s", prose)
+	}
+	for _, want := range []lessonView{viewMore, viewFlask, viewGo, viewText} {
+		press(t, m, "s")
+		if m.lesson.view != want {
+			t.Fatalf("after s: view %v, want %v", m.lesson.view, want)
+		}
+	}
+	press(t, m, "n")
+	if m.eng.Current().Lesson.More != "" {
+		t.Skip("stage 3 has more text too")
+	}
+	press(t, m, "s")
+	if m.lesson.view != viewFlask {
+		t.Errorf("stage 3 without more: s shows %v, want Flask code", m.lesson.view)
+	}
+}

@@ -84,7 +84,7 @@ func (p *plainRun) stage(ctx context.Context, b *strings.Builder, i int) error {
 	}
 	st := sc.Stage
 	heading := fmt.Sprintf("Stage %d: %s", st.Lesson.Order, st.Lesson.Title)
-	fmt.Fprintf(b, "\n\n%s\n%s\n\n%s\n", heading, strings.Repeat("=", len([]rune(heading))), renderMarkdown(st.Lesson.Text, plainWidth, &p.r.st.Markdown))
+	fmt.Fprintf(b, "\n\n%s\n%s\n\n%s\n", heading, strings.Repeat("=", len([]rune(heading))), renderMarkdown(strings.TrimSpace(st.Lesson.Text+"\n\n"+st.Lesson.More), plainWidth, &p.r.st.Markdown))
 	p.code(b, st)
 	if st.Lesson.Storage != "" {
 		fmt.Fprintf(b, "\nSessions: %s: %s.\n", sc.Storage, engine.StorageSentence(sc.Storage))

@@ -225,11 +225,9 @@ func withArticle(s string) string {
 	return "a " + s
 }
 
-// lessonOf is stage st's lesson split for listening. The lesson files
-// of issue 11 move the text after "<!-- more -->" into Lesson.More; until
-// this branch has that field the marker is found in the text, and once it
-// does, lessonOf passes st.Lesson.More.
-func lessonOf(st engine.Stage) Lesson { return SplitLesson(st.Lesson.Text, "") }
+// lessonOf is stage st's lesson split for listening: its text, and the
+// extra detail the lesson file keeps after "<!-- more -->" (Lesson.More).
+func lessonOf(st engine.Stage) Lesson { return SplitLesson(st.Lesson.Text, st.Lesson.More) }
 
 // hearTraffic says the last requests from outside, a line each, or reads
 // request seq whole, as the server recorded it.
