@@ -358,6 +358,8 @@ func (t *tutor) do(ctx context.Context, cmd Command) {
 		t.predictThen(ctx, cmd.Op, lessons.BeforeTamper, func(ctx context.Context) { t.attack(ctx, engine.AttackTamper) })
 	case OpForge:
 		t.predictThen(ctx, cmd.Op, lessons.BeforeForge, func(ctx context.Context) { t.attack(ctx, engine.AttackForge) })
+	case OpOther:
+		t.other(ctx)
 	case OpNext:
 		t.gotoStage(st.Index + 1)
 	case OpPrevious:

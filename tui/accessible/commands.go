@@ -22,6 +22,9 @@ const (
 	OpStage
 	OpTamper
 	OpForge
+	// OpOther runs the stage's exchange as a second browser with a cookie
+	// jar of its own (the full-screen o).
+	OpOther
 	OpStorage
 	OpForm
 	OpClear
@@ -68,6 +71,7 @@ func commandTable() []command {
 		{OpShowCookie, "show cookie", "", "", "hear the last exchange's session cookies whole"},
 		{OpTamper, "tamper", "t", "", "change one byte of the session cookie and send it"},
 		{OpForge, "forge", "f", "", "forge a session for admin with the lesson's key and send it"},
+		{OpOther, "other", "o", "", "run the stage's exchange as a second browser, Grace, with a cookie jar of its own"},
 		{OpStorage, "storage", "s", "", "switch where the server keeps sessions: signed cookie, encrypted cookie, database"},
 		{OpForm, "form", "", "", "change the name and email the form posts"},
 		{OpClear, "clear", "", "", "empty the cookie jar, like a new browser"},

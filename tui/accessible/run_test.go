@@ -355,3 +355,25 @@ func TestRunSumsUpABurstOfRequests(t *testing.T) {
 		t.Errorf("traffic 99:\n%s", out)
 	}
 }
+
+// TestRunOtherBrowserKeepsItsOwnSession checks that other runs the stage
+// as a second browser with its own jar and name, and leaves the tutor's
+// session as it was.
+func TestRunOtherBrowserKeepsItsOwnSession(t *testing.T) {
+	s := start(t, "session")
+	s.typeLine("run")
+	out := s.typeLine("other")
+	for _, want := range []string{"as a second browser with its own cookie jar", "name is Grace", "The tutor's own cookie jar is untouched"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("other's answer lacks %q:\n%s", want, out)
+		}
+	}
+	// Its own jar: its first request carries no cookie, though the
+	// tutor's jar holds one.
+	if i, j := strings.Index(out, "Request 1 of"), strings.Index(out, "Response 1 of"); i < 0 || j < i || strings.Contains(out[i:j], "Cookie: session=") {
+		t.Errorf("the second browser's first request is not cookieless:\n%s", out)
+	}
+	if again := s.typeLine("run"); !strings.Contains(again, "name is Ada") || strings.Contains(again, "name is Grace") {
+		t.Errorf("after other, run is not the tutor's own session:\n%s", again)
+	}
+}

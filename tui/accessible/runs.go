@@ -40,6 +40,38 @@ func (t *tutor) run(ctx context.Context) {
 	}
 }
 
+// otherName is the second browser's name in the engine, otherForm what it
+// posts: another person, so the two sessions are told apart by ear.
+const otherName = "second browser"
+
+var otherForm = engine.Form{Name: "Grace", Email: "grace@example.com"}
+
+// other runs the stage's exchange as a second browser with a cookie jar
+// of its own, as the full-screen o does, and reads it. Like every engine
+// client it never counts for a challenge.
+func (t *tutor) other(ctx context.Context) {
+	c := t.eng.Client(otherName)
+	if c == nil {
+		var err error
+		if c, err = t.eng.NewClient(otherName, engine.UserAgent); err != nil {
+			t.say("", "Could not start a second browser: "+esc(err.Error())+".")
+			return
+		}
+	}
+	st := t.eng.Current()
+	ctx, cancel := context.WithTimeout(ctx, runTimeout)
+	defer cancel()
+	res, err := t.eng.Run(ctx, c, otherForm)
+	if res.Trip == nil {
+		t.say("", "The second browser's run failed: "+esc(errText(err))+".")
+		return
+	}
+	t.last = res.Trip
+	lines := TripLines(res.Trip)
+	lines = append(lines, RunSentence(res), "The tutor's own cookie jar is untouched: type run to hear the first browser again.")
+	t.say(fmt.Sprintf("Stage %d, as a second browser with its own cookie jar, posting the name Grace: %s, %s.", st.Index+1, res.Trip.Title, plural(len(res.Trip.Hops), "request", "requests")), lines...)
+}
+
 // attack tampers or forges and reads the exchange.
 func (t *tutor) attack(ctx context.Context, kind engine.AttackKind) {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
