@@ -161,17 +161,10 @@ func decodeDjango(value string, opts *Options, res *Result) error {
 		}
 	}
 
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(res.Parts.Payload, "="))
+	payload, err := signedPayload(res.Parts.Payload, res)
 	if err != nil {
-		return fmt.Errorf("cookiecodec: malformed payload base64: %w", err)
+		return err
 	}
-	if res.Compressed {
-		if payload, err = inflate(payload); err != nil {
-			res.PayloadError = err.Error()
-			return fmt.Errorf("cookiecodec: %w", err)
-		}
-	}
-	res.Payload = payload
 	res.Serializer = "json"
 	v, err := parseJSONValue(payload)
 	if err != nil {

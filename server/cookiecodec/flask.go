@@ -129,17 +129,10 @@ func decodeFlask(value string, opts *Options, res *Result) error {
 		}
 	}
 
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(payload64, "="))
+	payload, err := signedPayload(payload64, res)
 	if err != nil {
-		return fmt.Errorf("cookiecodec: malformed payload base64: %w", err)
+		return err
 	}
-	if res.Compressed {
-		if payload, err = inflate(payload); err != nil {
-			res.PayloadError = err.Error()
-			return fmt.Errorf("cookiecodec: %w", err)
-		}
-	}
-	res.Payload = payload
 	res.Serializer = "tagged json"
 	v, err := parseTaggedJSON(payload)
 	if err != nil {
@@ -148,6 +141,24 @@ func decodeFlask(value string, opts *Options, res *Result) error {
 	}
 	setValues(v, res)
 	return nil
+}
+
+// signedPayload decodes the base64url payload of an itsdangerous-style
+// cookie (Flask's, and Django's, whose signing has the same shape),
+// inflates it when res.Compressed, and keeps it in res.Payload.
+func signedPayload(payload64 string, res *Result) ([]byte, error) {
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(payload64, "="))
+	if err != nil {
+		return nil, fmt.Errorf("cookiecodec: malformed payload base64: %w", err)
+	}
+	if res.Compressed {
+		if payload, err = inflate(payload); err != nil {
+			res.PayloadError = err.Error()
+			return nil, fmt.Errorf("cookiecodec: %w", err)
+		}
+	}
+	res.Payload = payload
+	return payload, nil
 }
 
 // inflate decompresses zlib data, refusing output over maxInflated.
