@@ -42,18 +42,7 @@ func TestBrowserFormToShow(t *testing.T) {
 	defer ts.Close()
 	ctx := openInChromium(t, chromium, ts.URL+"/")
 
-	err = chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.ID("name")),
-		chromedp.SendKeys(chromedp.ID("name"), "Grace Hopper"),
-		chromedp.SendKeys(chromedp.ID("email"), "grace@example.com"),
-	)
-	if err != nil {
-		t.Fatalf("fill in the form: %v", err)
-	}
-	resp, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("name")))
-	if err != nil {
-		t.Fatalf("submit the form: %v", err)
-	}
+	resp := submitInChromium(t, ctx, "Grace Hopper", "grace@example.com")
 	if resp.Status != 200 {
 		t.Errorf("after submitting, status %d, want 200", resp.Status)
 	}
@@ -131,4 +120,23 @@ func must(t *testing.T) func(v string, err error) string {
 		}
 		return v
 	}
+}
+
+// submitInChromium fills in the form the browser shows with name and
+// email, submits it, and returns the response the browser ends on.
+func submitInChromium(t *testing.T, ctx context.Context, name, email string) *network.Response {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), name),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+	)
+	if err != nil {
+		t.Fatalf("fill in the form: %v", err)
+	}
+	resp, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("name")))
+	if err != nil {
+		t.Fatalf("submit the form: %v", err)
+	}
+	return resp
 }

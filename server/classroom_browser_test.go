@@ -20,17 +20,7 @@ func TestBrowserFindsOwnSession(t *testing.T) {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	ctx := openInChromium(t, chromium, ts.URL+"/")
-	err = chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.ID("name")),
-		chromedp.SendKeys(chromedp.ID("name"), "Ada <b>Lovelace</b>"),
-		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
-	)
-	if err != nil {
-		t.Fatalf("fill in the form: %v", err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("name"))); err != nil {
-		t.Fatalf("submit the form: %v", err)
-	}
+	submitInChromium(t, ctx, "Ada <b>Lovelace</b>", "ada@example.com")
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="/me"]`))); err != nil {
 		t.Fatalf("follow the link to /me: %v", err)
 	}
