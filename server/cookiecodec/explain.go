@@ -184,6 +184,10 @@ func Explain(res *Result, decodeErr error) []Section {
 	case Unsigned:
 		add("signature", Bad, "UNSIGNED: "+res.Reason)
 	default:
+		if res.Reason == "" {
+			add("signature", Caution, "UNCHECKED: the cookie could not be read far enough to check it")
+			break
+		}
 		add("signature", Caution, "UNCHECKED: "+res.Reason)
 	}
 
