@@ -16,7 +16,8 @@ package lessons
 //	    "hints": ["first hint", "second hint"],
 //	    "browser": "Open {{.URL}}/ and submit the form.",
 //	    "shell": ["curl -i -L -c jar.txt -b jar.txt -d name=Ada -d email=ada@example.com {{.URL}}/users"],
-//	    "success": "✓ {{.Client}} sent back the cookie it got in response #{{.From}}."
+//	    "success": "✓ {{.Client}} sent back the cookie it got in response #{{.From}}.",
+//	    "class": {"none": "Nobody yet.", "one": "1 student did.", "many": "{{.Students}} students did."}
 //	  }],
 //	  "predictions": [{
 //	    "id": "tamper", "before": "tamper",
@@ -34,7 +35,9 @@ package lessons
 // hint, made of "browser" (the steps in a browser, optional) and "shell"
 // (the exact commands, one a line; a line starting with "#" is something
 // to do in the tutor meanwhile). Every text is a text/template template
-// over HintData (the success sentence over SuccessData); the shell lines
+// over HintData (the success sentence over SuccessData, the optional
+// "class" sentences, which count the students of a classroom who did it,
+// over ClassData); the shell lines
 // must use {{.URL}}, the live server's address, so that they can be
 // pasted as they stand.
 
@@ -88,11 +91,30 @@ type Challenge struct {
 	// Success is what the tutor says when it sees it done: a template
 	// over SuccessData.
 	Success string `json:"success"`
+	// Class says how many students of a class did it, on the classroom's
+	// projected view. It is optional: without it the view gives the
+	// count and the title.
+	Class *ClassWords `json:"class,omitempty"`
 
 	hints   []*template.Template
 	browser *template.Template
 	shell   []*template.Template
 	success *template.Template
+	class   [3]*template.Template // none, one, many
+}
+
+// ClassWords are a challenge's sentences for a class: for nobody yet,
+// for one student and for more, each a template over ClassData.
+type ClassWords struct {
+	None string `json:"none"`
+	One  string `json:"one"`
+	Many string `json:"many"`
+}
+
+// ClassData is what a class sentence's template can use.
+type ClassData struct {
+	// Students is how many students did the challenge.
+	Students int
 }
 
 // Check names the predicate a challenge is checked with, and its
@@ -363,6 +385,21 @@ func (c *Challenge) validate() error {
 		return err
 	}
 	c.success = t
+	if c.Class != nil {
+		for i, text := range []string{c.Class.None, c.Class.One, c.Class.Many} {
+			if strings.TrimSpace(text) == "" || strings.ContainsAny(text, "\n\r") {
+				return fmt.Errorf("class: want three one-line sentences, \"none\", \"one\" and \"many\"")
+			}
+			t, err := template.New("class").Option("missingkey=error").Parse(text)
+			if err != nil {
+				return fmt.Errorf("class: %w", err)
+			}
+			if err := t.Execute(new(bytes.Buffer), ClassData{Students: 2}); err != nil {
+				return fmt.Errorf("class: %w", err)
+			}
+			c.class[i] = t
+		}
+	}
 	return nil
 }
 
@@ -451,6 +488,27 @@ func run(id string, t *template.Template, data any) (string, error) {
 		return "", fmt.Errorf("lessons: challenge %s: %w", id, err)
 	}
 	return b.String(), nil
+}
+
+// ClassSaid says how many students of a class did the challenge, with
+// the file's class sentences; without them, the count and the title
+// ("3 students: Forge a session with the known key").
+func (c Challenge) ClassSaid(students int) (string, error) {
+	students = max(0, students)
+	if c.Class == nil {
+		switch students {
+		case 0:
+			return "Nobody yet: " + c.Title, nil
+		case 1:
+			return "1 student: " + c.Title, nil
+		}
+		return fmt.Sprintf("%d students: %s", students, c.Title), nil
+	}
+	t := c.class[min(students, 2)]
+	if t == nil {
+		return "", fmt.Errorf("lessons: challenge %s was not loaded with ParseWork", c.ID)
+	}
+	return run(c.ID, t, ClassData{Students: students})
 }
 
 // Said renders the success sentence with d.

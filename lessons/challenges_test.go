@@ -56,6 +56,24 @@ func TestEmbeddedWorkLoadsEveryFile(t *testing.T) {
 			if !strings.HasPrefix(said, "✓ ") || !strings.Contains(said, "#7") {
 				t.Errorf("%s: %s: success %q does not start with ✓ or name the request", w.File, c.ID, said)
 			}
+			// The classroom's projected view counts every challenge in
+			// words of its own: nobody, one student, several.
+			if c.Class == nil {
+				t.Errorf("%s: %s: no class sentences", w.File, c.ID)
+				continue
+			}
+			for n, want := range map[int]string{0: "Nobody", 1: "1 student", 7: "7 students"} {
+				got, err := c.ClassSaid(n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, ".") {
+					t.Errorf("%s: %s: class sentence for %d = %q, want it to start with %q and end with a full stop", w.File, c.ID, n, got, want)
+				}
+				if n == 7 && strings.Contains(got, "{{") {
+					t.Errorf("%s: %s: %q", w.File, c.ID, got)
+				}
+			}
 		}
 	}
 	for k := range keys {
@@ -81,6 +99,8 @@ func TestParseWorkRefusesBadFiles(t *testing.T) {
 		{"misspelt field", strings.Replace(good, `{{.Client}}`, `{{.Clinet}}`, 1), "Clinet"},
 		{"bad template", strings.Replace(good, `{{.Client}}`, `{{.Client`, 1), "unclosed"},
 		{"no kind", strings.Replace(good, `"kind": "k"`, `"kind": ""`, 1), "kind"},
+		{"class without many", strings.Replace(good, `"success"`, `"class": {"none": "Nobody.", "one": "1 student."}, "success"`, 1), "class"},
+		{"class misspelt field", strings.Replace(good, `"success"`, `"class": {"none": "Nobody.", "one": "1.", "many": "{{.Student}}."}, "success"`, 1), "Student"},
 		{"trailing value", good + `{}`, "more than one"},
 		{"one answer", `{"stage": "s", "predictions": [{"id": "p", "before": "run", "question": "Q", "answers": ["a"], "right": 1, "explain": "E"}]}`, "two to four"},
 		{"right out of range", `{"stage": "s", "predictions": [{"id": "p", "before": "run", "question": "Q", "answers": ["a", "b"], "right": 3, "explain": "E"}]}`, "right 3"},
@@ -90,6 +110,23 @@ func TestParseWorkRefusesBadFiles(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one mentioning %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestClassSaidWithoutSentences(t *testing.T) {
+	src := `{"stage": "session", "challenges": [{"id": "a", "title": "Forge it", "goal": "G", "check": {"kind": "k"}, "hints": ["h"], "shell": ["curl {{.URL}}/show"], "success": "✓ {{.Client}}"}]}`
+	w, err := ParseWork("a.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := w.Challenges[0]
+	for n, want := range map[int]string{0: "Nobody yet: Forge it", 1: "1 student: Forge it", 3: "3 students: Forge it", -1: "Nobody yet: Forge it"} {
+		if got, err := c.ClassSaid(n); err != nil || got != want {
+			t.Errorf("ClassSaid(%d) = %q, %v; want %q", n, got, err, want)
+		}
+	}
+	if _, err := (Challenge{ID: "x", Class: &ClassWords{None: "a", One: "b", Many: "c"}}).ClassSaid(2); err == nil {
+		t.Error("a challenge built by hand, not loaded, rendered its class sentence")
 	}
 }
 

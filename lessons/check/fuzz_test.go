@@ -21,7 +21,7 @@ func FuzzObserve(f *testing.F) {
 	f.Add("POST\n/logout\nabc\n\n\n413\n")
 	course := fuzzCourse(f)
 	f.Fuzz(func(t *testing.T, in string) {
-		tr := NewTracker(course, engine.Progress{}, nil)
+		tr, class := NewTracker(course, engine.Progress{}, nil), NewClassTracker(course, nil)
 		parts := strings.Split(in, "\n")
 		for len(parts) < 7 {
 			parts = append(parts, "")
@@ -54,12 +54,18 @@ func FuzzObserve(f *testing.F) {
 			if i > 0 {
 				e.Out = []server.DecodedCookie{{Value: parts[2], Result: &cookiecodec.Result{Signature: valid}}, {}}
 			}
-			for _, tk := range tr.Observe(engine.Observation{Exchange: e}) {
+			o := engine.Observation{Exchange: e}
+			for _, tk := range append(tr.Observe(o), class.Observe(o)...) {
 				texts := append([]string{tk.Said, tk.Client.String()}, tk.How.Lines()...)
 				for _, s := range texts {
 					if strings.ContainsFunc(s, unicode.IsControl) {
 						t.Fatalf("tick says %q", s)
 					}
+				}
+			}
+			for _, c := range class.Class("template/signed") {
+				if s := c.Said(); s == "" || strings.ContainsFunc(s, unicode.IsControl) {
+					t.Fatalf("class count says %q", s)
 				}
 			}
 			d := tr.hintData("http://127.0.0.1:1", "")

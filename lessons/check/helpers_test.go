@@ -51,6 +51,12 @@ func newHarness(t *testing.T, at string, db bool) *harness {
 
 func newHarnessFrom(t *testing.T, at string, db bool, p engine.Progress) *harness {
 	t.Helper()
+	return newHarnessWith(t, at, db, p, func(c *Course) *Tracker { return NewTracker(c, p, nil) })
+}
+
+// newHarnessWith is newHarnessFrom with the tracker mk makes.
+func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func(*Course) *Tracker) *harness {
+	t.Helper()
 	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
 	if db {
 		b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
@@ -82,7 +88,7 @@ func newHarnessFrom(t *testing.T, at string, db bool, p engine.Progress) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, e: e, tr: NewTracker(course, p, nil), url: u, synced: make(chan string, 16)}
+	h := &harness{t: t, e: e, tr: mk(course), url: u, synced: make(chan string, 16)}
 	w := e.Watch(1024)
 	done := make(chan struct{})
 	go func() {
@@ -198,6 +204,14 @@ type learner struct {
 func (h *harness) browser(ua string) *learner {
 	jar, _ := cookiejar.New(nil)
 	return &learner{t: h.t, url: h.url, ua: ua, jar: jar, hc: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+}
+
+// from makes l send its requests from the loopback address ip, as a
+// student on another machine of the class would.
+func (l *learner) from(ip string) *learner {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	l.hc.Transport = &http.Transport{DialContext: d.DialContext}
+	return l
 }
 
 // curl returns a client without a jar that follows no redirects, as curl

@@ -51,7 +51,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		how.Steps = []Step{setStep(info, c), stepOf(o, who, FactOwnCookieAccepted)}
 		data.From, data.Name = info.setSeq, name
 	case KindSecondClientNoUser:
-		h := t.holder
+		h := t.holderFor(c)
 		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || sent != "" {
 			return How{}, data, false
 		}
@@ -112,6 +112,17 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		return How{}, data, false
 	}
 	return how, data, true
+}
+
+// holderFor is the holder a second client of c's is checked against: the
+// last outside client whose own cookie was accepted with a user; in a
+// class, the last one at c's address, so that one student's session does
+// not make another student's first visit a "second client".
+func (t *Tracker) holderFor(c Client) *holder {
+	if t.class == nil {
+		return t.holder
+	}
+	return t.class.student(c.ip()).holder
 }
 
 // setStep is the step of the exchange that set the cookie info is about,

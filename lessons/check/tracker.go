@@ -20,6 +20,10 @@ import (
 const (
 	maxCookies = 4096
 	maxClients = 256
+	// A class tracker remembers more: a class of up to
+	// classroom's 4,096 browsers, each with a few cookies.
+	maxClassCookies  = 16384
+	maxClassStudents = server.DefaultMaxClients
 	// maxReceivers is how many clients a cookie value is remembered as
 	// set for (two clients posting the same form in the same second get
 	// the same signed value).
@@ -84,6 +88,11 @@ type holder struct {
 type Tracker struct {
 	course *Course
 	now    func() time.Time
+	// maxCookies and maxClients bound the tables below.
+	maxCookies, maxClients int
+	// class is set for a class tracker (NewClassTracker), which counts
+	// each challenge once per student instead of once.
+	class *classTally
 
 	mu          sync.Mutex
 	cookies     map[cookieKey]*cookieInfo
@@ -114,14 +123,16 @@ func NewTracker(course *Course, p engine.Progress, now func() time.Time) *Tracke
 		now = time.Now
 	}
 	t := &Tracker{
-		course:  course,
-		now:     now,
-		cookies: make(map[cookieKey]*cookieInfo),
-		clients: make(map[string]*clientState),
-		done:    make(map[string]engine.ChallengeDone),
-		ticks:   make(map[string]Tick),
-		answers: make(map[string]engine.PredictionAnswer),
-		hints:   make(map[string]int),
+		course:     course,
+		now:        now,
+		maxCookies: maxCookies,
+		maxClients: maxClients,
+		cookies:    make(map[cookieKey]*cookieInfo),
+		clients:    make(map[string]*clientState),
+		done:       make(map[string]engine.ChallengeDone),
+		ticks:      make(map[string]Tick),
+		answers:    make(map[string]engine.PredictionAnswer),
+		hints:      make(map[string]int),
 	}
 	for _, d := range p.Challenges {
 		if _, ok := t.done[d.ID]; !ok {
@@ -165,9 +176,17 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 		sn.info = t.cookies[keyOf(sn.sent)]
 		sn.accepted = e.Rejected == "" && e.In != nil && e.In.Err == nil
 	}
+	var st *student
+	if t.class != nil {
+		st = t.class.student(c.ip())
+	}
 	for _, sw := range t.course.stages {
 		for _, ch := range sw.challenges {
-			if _, ok := t.done[ch.ID]; ok {
+			if st != nil {
+				if st.done[ch.ID] {
+					continue
+				}
+			} else if _, ok := t.done[ch.ID]; ok {
 				continue
 			}
 			if ch.rule.stage != "" && o.Exchange.Stage != ch.rule.stage {
@@ -190,10 +209,14 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 				said = "✓ " + ch.Title + " (seen in request #" + strconv.FormatUint(data.Seq, 10) + ")"
 			}
 			tick := Tick{Challenge: ch.Challenge, Client: c, Said: said, How: how, At: t.now()}
+			ticks = append(ticks, tick)
+			if st != nil {
+				t.class.mark(st, ch.ID)
+				continue
+			}
 			t.ticks[ch.ID] = tick
 			t.done[ch.ID] = engine.ChallengeDone{ID: ch.ID, Stage: ch.Stage, Said: said, Seqs: how.Seqs(), At: tick.At}
 			t.order = append(t.order, ch.ID)
-			ticks = append(ticks, tick)
 		}
 	}
 	return ticks
@@ -242,7 +265,12 @@ func (t *Tracker) learn(o engine.Observation) {
 	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
 	if accepted && userName(e) != "" {
 		if info := t.cookies[keyOf(sent)]; info != nil && slices.Contains(info.receivers, recv) {
-			t.holder = &holder{cookie: keyOf(sent), seq: e.Seq, step: stepOf(o, c.String(), FactOwnCookieAccepted)}
+			h := &holder{cookie: keyOf(sent), seq: e.Seq, step: stepOf(o, c.String(), FactOwnCookieAccepted)}
+			if t.class != nil {
+				t.class.student(c.ip()).holder = h
+			} else {
+				t.holder = h
+			}
 		}
 	}
 	if e.Method == http.MethodPost && pathOf(e.Target) == "/logout" && accepted && deletes(e) {
@@ -264,7 +292,7 @@ func (t *Tracker) cookie(v string) *cookieInfo {
 	if info, ok := t.cookies[k]; ok {
 		return info
 	}
-	if len(t.cookieOrder) >= maxCookies {
+	if len(t.cookieOrder) >= t.maxCookies {
 		delete(t.cookies, t.cookieOrder[0])
 		t.cookieOrder = t.cookieOrder[1:]
 	}
@@ -281,7 +309,7 @@ func (t *Tracker) client(c Client) *clientState {
 	if cs, ok := t.clients[k]; ok {
 		return cs
 	}
-	if len(t.clientOrder) >= maxClients {
+	if len(t.clientOrder) >= t.maxClients {
 		delete(t.clients, t.clientOrder[0])
 		t.clientOrder = t.clientOrder[1:]
 	}
