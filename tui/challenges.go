@@ -14,6 +14,7 @@ import (
 
 	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/server"
 )
 
 // ChallengeKeys are the keys of the challenges, predictions and the
@@ -90,6 +91,14 @@ func (m *Model) initLearning(opts Options) error {
 // observe feeds the tracker an observation from the traffic watcher and
 // says each challenge it ticks, at once, and saves progress.
 func (m *Model) observe(o engine.Observation) tea.Cmd {
+	if m.class != nil && !o.Own() && !server.RemoteIP(o.Exchange.RemoteAddr).IsLoopback() {
+		// In a classroom the students' work is counted per student by the
+		// class's own tracker (the class screen shows it); the tutor's
+		// challenges are the teacher's, done from this machine. It still
+		// learns which cookies the students were given.
+		m.learn.tracker.Learn(o)
+		return nil
+	}
 	ticks := m.learn.tracker.Observe(o)
 	if len(ticks) == 0 {
 		return nil

@@ -11,9 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
-	"github.com/formtest/formtest/server"
 )
 
 // classPane is the class view of classroom mode: one row per client of
@@ -30,9 +30,12 @@ type classPane struct {
 
 	rows    []classroom.Row
 	summary classroom.Summary
-	stage   server.Stage
-	sel     int // index into rows
-	off     int // first row in view
+	stage   engine.Stage
+	// counts are how many students did each of the stage's challenges,
+	// when the class has a tracker (classroom.Model.Challenges).
+	counts []check.ClassCount
+	sel    int // index into rows
+	off    int // first row in view
 	// follow keeps the selection on the newest row while it is there.
 	follow bool
 	// emails shows whole emails instead of masked ones; the view asks
@@ -70,10 +73,13 @@ func newClassPane(st *Styles, keys *KeyMap, class *classroom.Model) *classPane {
 }
 
 // refresh takes a new copy of the rows and the counts of stage st.
-func (p *classPane) refresh(st server.Stage) {
+func (p *classPane) refresh(st engine.Stage) {
 	p.stage = st
 	p.rows = p.class.Rows()
-	p.summary = p.class.Summary(st)
+	p.summary = p.class.Summary(st.Server)
+	if tr := p.class.Challenges(); tr != nil {
+		p.counts = tr.Class(st.Key)
+	}
 	if p.follow && len(p.rows) > 0 {
 		p.sel = len(p.rows) - 1
 	}
@@ -107,7 +113,34 @@ func (p *classPane) rowsInView() int {
 
 // headLines is the lines above the rows: the counts, the challenges and
 // the column names.
-func (p *classPane) headLines() int { return 3 + p.spacing }
+func (p *classPane) headLines() int { return len(p.head()) + 1 + p.spacing }
+
+// head is the lines above the column names: the class's counts in the
+// stage, then a line (or more, wrapped) for each of the stage's
+// challenges, saying how many students did it; without a tracker, what
+// the class did to its cookies.
+func (p *classPane) head() []string {
+	out := []string{p.st.Label.Render(sanitize(summaryLine(p.summary)))}
+	if len(p.counts) == 0 {
+		return append(out, p.st.Subtle.Render(sanitize(challengeLine(p.summary))))
+	}
+	for _, c := range p.counts {
+		// A mark as well as the words, so that colour is not the only sign
+		// of a challenge some student did.
+		mark, style := "· ", p.st.Subtle
+		if c.Students > 0 {
+			mark, style = "✓ ", p.st.Good
+		}
+		for _, l := range strings.Split(indentWrap(sanitize(c.Said()), p.width, "  "), "\n") {
+			if strings.HasPrefix(l, "  ") {
+				l = l[2:]
+			}
+			out = append(out, style.Render(mark+l))
+			mark = "  "
+		}
+	}
+	return out
+}
 
 func (p *classPane) scrollToSel() {
 	n := p.rowsInView()
@@ -279,13 +312,12 @@ func (p *classPane) lines() []string {
 		return append([]string{p.st.Section.Render(sanitize(title))}, strings.Split(d.vp.View(), "\n")...)
 	}
 	out := make([]string, 0, p.height)
-	out = append(out, p.st.Label.Render(sanitize(summaryLine(p.summary))))
-	out = append(out, p.st.Subtle.Render(sanitize(challengeLine(p.summary))))
+	out = append(out, p.head()...)
 	for range p.spacing {
 		out = append(out, "")
 	}
 	c := p.columns()
-	out = append(out, p.st.Section.Render(c.line("  ", "client", "browser", "name", "email", "storage", "session")))
+	out = append(out, p.st.Section.Render(c.line("  ", "client", "browser", "name", "email", "storage", "done", "session")))
 	if len(p.rows) == 0 {
 		out = append(out, p.st.Subtle.Render(wrap("No student has connected yet. Students open the URL (J shows it with the QR code) and each appears here as a row.", p.width)))
 		return out
@@ -301,7 +333,7 @@ func (p *classPane) lines() []string {
 		if p.emails {
 			email = r.Address
 		}
-		line := c.line(marker, r.Label, r.Browser, r.Name, email, engine.StorageName(r.Storage), sessionWords(r))
+		line := c.line(marker, r.Label, r.Browser, r.Name, email, engine.StorageName(r.Storage), p.doneWords(r), sessionWords(r))
 		switch {
 		case i == p.sel:
 			line = p.st.Selected.Render(line)
@@ -327,12 +359,29 @@ func (p *classPane) detailLabel() string {
 	return d.key.Addr.String()
 }
 
+// doneWords is how many of the stage's challenges r's student did, such
+// as "1/2"; "" without a tracker or when the stage has none.
+func (p *classPane) doneWords(r *classroom.Row) string {
+	tr := p.class.Challenges()
+	if tr == nil {
+		return ""
+	}
+	done, total := tr.StudentDone(r.Addr, p.stage.Key)
+	if total == 0 {
+		return ""
+	}
+	return strconv.Itoa(done) + "/" + strconv.Itoa(total)
+}
+
 // classColumns are the widths of the class list's columns; the session's
 // verdict, last, takes what is left.
-type classColumns struct{ label, browser, name, email, storage int }
+type classColumns struct{ label, browser, name, email, storage, done int }
 
 func (p *classPane) columns() classColumns {
 	c := classColumns{label: 7, browser: 9, name: 16, email: 6, storage: 19}
+	if p.class.Challenges() != nil {
+		c.done = 4
+	}
 	if p.emails {
 		c.email = 24
 	}
@@ -343,13 +392,16 @@ func (p *classPane) columns() classColumns {
 }
 
 // line lays a row out in the columns.
-func (c classColumns) line(marker, label, browser, name, email, storage, session string) string {
+func (c classColumns) line(marker, label, browser, name, email, storage, done, session string) string {
 	var b strings.Builder
 	b.WriteString(marker)
 	for _, f := range []struct {
 		s string
 		w int
-	}{{label, c.label}, {browser, c.browser}, {name, c.name}, {email, c.email}, {storage, c.storage}} {
+	}{{label, c.label}, {browser, c.browser}, {name, c.name}, {email, c.email}, {storage, c.storage}, {done, c.done}} {
+		if f.w == 0 {
+			continue
+		}
 		s := fold(f.s, f.w)
 		b.WriteString(s)
 		b.WriteString(strings.Repeat(" ", max(0, f.w-ansi.StringWidth(s))+1))

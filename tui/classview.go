@@ -97,7 +97,7 @@ func (m *Model) initClass(opts Options) {
 	if opts.Join != nil {
 		c.screen = screenJoin
 	}
-	c.pane.refresh(m.eng.Current().Server)
+	c.pane.refresh(m.eng.Current())
 	m.class = c
 }
 
@@ -169,7 +169,7 @@ func (m *Model) classChanged() tea.Cmd {
 		// Not on screen: C takes a copy when it shows the class.
 		return m.waitClass()
 	}
-	c.pane.refresh(m.eng.Current().Server)
+	c.pane.refresh(m.eng.Current())
 	return m.waitClass()
 }
 
@@ -215,14 +215,14 @@ func (m *Model) classKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			m.status.set("The tutor's own screen; C shows the class again.", false)
 		} else {
 			c.screen = screenClass
-			c.pane.refresh(m.eng.Current().Server)
+			c.pane.refresh(m.eng.Current())
 			m.status.set("The class: one row per student's browser. Enter opens one.", false)
 		}
 		m.layout()
 		return nil, true
 	case key.Matches(msg, ck.Presenter):
 		c.presenter = !c.presenter
-		c.pane.refresh(m.eng.Current().Server)
+		c.pane.refresh(m.eng.Current())
 		if c.presenter && c.screen == screenTutor {
 			m.focus = paneExchange
 		}
@@ -425,7 +425,7 @@ func (m *Model) classStageNote(noDatabase bool) {
 	st := m.eng.Current()
 	m.status.set(fmt.Sprintf("Stage %d for the whole class: every student now meets the %q stage; sessions: %s.",
 		st.Index+1, st.Server, engine.StorageName(m.eng.Storage())), false)
-	c.pane.refresh(st.Server)
+	c.pane.refresh(st)
 }
 
 // fit pads or cuts lines to exactly n.

@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/formtest/formtest/lessons"
+	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
@@ -46,7 +47,11 @@ func classEngine(t *testing.T) (*engine.Engine, *classroom.Model, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.Close)
-	class := classroom.New(classroom.Options{Server: srv})
+	course, err := check.Embedded(e.Stages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	class := classroom.New(classroom.Options{Server: srv, Challenges: check.NewClassTracker(course, nil)})
 	w := e.Watch(1024)
 	ctx, cancel := context.WithCancel(context.Background())
 	go class.Feed(ctx, w.C)
@@ -392,12 +397,70 @@ func TestClassViewTampered(t *testing.T) {
 	}
 	bob.do("GET", "/show", nil, http.Header{"Cookie": {cs[0].Name + "=" + v[:len(v)-1] + last}})
 	settle(t, m, class, 2)
+	// Stage 2's challenges, counted per student: both sent their cookie
+	// back; nobody has used a second browser yet.
 	s := screenOf(t, m)
-	for _, want := range []string{"1 student tampered with a cookie; it was refused.", "tampered 1× (refused)", "✗ cookie refused"} {
+	for _, want := range []string{
+		"✓ 2 students' browsers got a session cookie and sent it back",
+		"· Nobody has opened /show from a second browser yet.",
+		"tampered 1× (refused)", "✗ cookie refused",
+	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
 	}
+	if got := doneColumn(t, s, "Bob", "Ann"); got != "1/2 1/2" {
+		t.Errorf("done column %q, want 1/2 for both:\n%s", got, s)
+	}
+	// The students' work is the class's, not the teacher's.
+	if strings.Contains(s, "Challenge done") {
+		t.Errorf("a student's work ticked the teacher's challenges:\n%s", s)
+	}
+	for _, st := range m.learn.tracker.Stage("session") {
+		if st.Done {
+			t.Errorf("the teacher's challenge %s is done by a student", st.Challenge.ID)
+		}
+	}
+	// Stage 4's: Bob tampered, Ann did not.
+	press(t, m, "n", "n")
+	if e.Current().Key != "template/signed" {
+		t.Fatalf("at %s, want template/signed", e.Current().Key)
+	}
+	s = screenOf(t, m)
+	for _, want := range []string{"✓ 1 student tampered with a cookie, and it was refused.", "· Nobody has forged an admin session yet."} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	if got := doneColumn(t, s, "Bob", "Ann"); got != "1/2 0/2" {
+		t.Errorf("done column %q, want 1/2 for Bob and 0/2 for Ann:\n%s", got, s)
+	}
+}
+
+// doneColumn is the "done" column of the rows naming each of names, in
+// that order, joined by spaces.
+func doneColumn(t *testing.T, screen string, names ...string) string {
+	t.Helper()
+	var head string
+	lines := strings.Split(screen, "\n")
+	for _, l := range lines {
+		if strings.Contains(l, "client") && strings.Contains(l, " done ") {
+			head = l
+		}
+	}
+	col := strings.Index(head, " done ") + 1
+	if col == 0 {
+		t.Fatalf("no done column:\n%s", screen)
+	}
+	var out []string
+	for _, name := range names {
+		for _, l := range lines {
+			if strings.Contains(l, " "+name+" ") && len(l) > col+3 {
+				out = append(out, strings.TrimSpace(ansi.Cut(l, ansi.StringWidth(head[:col]), ansi.StringWidth(head[:col])+4)))
+			}
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // TestClassViewStorageWholeClass: S in classroom mode says the switch is

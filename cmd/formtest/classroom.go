@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
@@ -219,7 +220,11 @@ func announce(w io.Writer, j *classroom.Join) error {
 // cannot show it or a screen reader. Emails are masked and client text
 // escaped, as on the projected view.
 func runClassroomPlain(ctx context.Context, w io.Writer, eng *engine.Engine, srv *server.Server) error {
-	m := classroom.New(classroom.Options{Server: srv})
+	challenges, err := classChallenges(eng)
+	if err != nil {
+		return err
+	}
+	m := classroom.New(classroom.Options{Server: srv, Challenges: challenges})
 	watch := eng.Watch(1024)
 	defer watch.Close()
 	fmt.Fprintf(w, "Stage %d, %s: waiting for the class (Ctrl-C stops).\n", eng.Current().Index+1, eng.Current().Server)
@@ -239,17 +244,43 @@ func runClassroomPlain(ctx context.Context, w io.Writer, eng *engine.Engine, srv
 			if o.Missed > 0 {
 				fmt.Fprintf(w, "(%d requests not shown: the log fell behind)\n", o.Missed)
 			}
-			m.Add(o)
+			ticks := m.Add(o)
 			k := classroom.Key{Addr: server.RemoteIP(o.Exchange.RemoteAddr), Browser: server.BrowserFamily(o.Exchange.RequestHeader.Get("User-Agent"))}
 			r, ok := m.Row(k)
 			if !ok {
 				continue
 			}
-			if _, err := io.WriteString(w, classLine(r, &o.Exchange)+"\n"); err != nil {
+			line := classLine(r, &o.Exchange) + "\n"
+			for _, t := range ticks {
+				line += tickLine(r, t, challenges) + "\n"
+			}
+			if _, err := io.WriteString(w, line); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// classChallenges is the tracker that counts the class's challenges, one
+// student at a time.
+func classChallenges(eng *engine.Engine) (*check.Tracker, error) {
+	course, err := check.Embedded(eng.Stages())
+	if err != nil {
+		return nil, fmt.Errorf("classroom: challenges: %w", err)
+	}
+	return check.NewClassTracker(course, nil), nil
+}
+
+// tickLine says that the student of row r did a challenge for the first
+// time, and how many students have done it now.
+func tickLine(r classroom.Row, t check.Tick, tr *check.Tracker) string {
+	line := fmt.Sprintf("         %-6s %-8s did a challenge: %s", r.Label, r.Browser, classroom.SafeText(t.Challenge.Title, 80))
+	for _, c := range tr.Class(t.Challenge.Stage) {
+		if c.Challenge.ID == t.Challenge.ID {
+			line += ". " + classroom.SafeText(c.Said(), 200)
+		}
+	}
+	return line
 }
 
 // classLine is one request of the class in a line: when, who, what, and

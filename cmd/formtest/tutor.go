@@ -329,7 +329,11 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	var classModel *classroom.Model // classroom mode: the class view's model, fed from the server's stream
 	if class != nil {
 		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
-		classModel = classroom.New(classroom.Options{Server: srv})
+		challenges, err := classChallenges(eng)
+		if err != nil {
+			return err
+		}
+		classModel = classroom.New(classroom.Options{Server: srv, Challenges: challenges})
 		watch := eng.Watch(1024)
 		defer watch.Close()
 		go classModel.Feed(ctx, watch.C)

@@ -166,6 +166,16 @@ func (t *Tracker) Observe(o engine.Observation) []Tick {
 	return ticks
 }
 
+// Learn notes what o tells about cookies and clients, as Observe does,
+// without checking it for any challenge: for observations of clients
+// whose work this tracker is not to count (in a classroom, the tutor's
+// tracker counts only this machine's, and a class tracker the students').
+func (t *Tracker) Learn(o engine.Observation) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.learn(o)
+}
+
 // check tries every challenge not yet done against outside observation o.
 func (t *Tracker) check(o engine.Observation) []Tick {
 	var ticks []Tick

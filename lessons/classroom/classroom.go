@@ -25,6 +25,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/cookiecodec"
@@ -60,6 +61,11 @@ type Options struct {
 	// Server, when set, is asked for each row's requests refused by its
 	// budget (server.Server.ClassClient), which never reach the stream.
 	Server *server.Server
+	// Challenges, when set, is a class tracker (check.NewClassTracker):
+	// Add feeds it every observation, the tutor's own included (they tell
+	// it which cookies are the tutor's), and the view reads from it how
+	// many students did each challenge.
+	Challenges *check.Tracker
 }
 
 // Key names a client of the class: a browser on a machine. Two browsers
@@ -150,6 +156,7 @@ const maxIssued = 4
 type Model struct {
 	max, perClient, maxExchanges int
 	srv                          *server.Server
+	challenges                   *check.Tracker
 
 	mu      sync.Mutex
 	rows    map[Key]*row
@@ -173,6 +180,7 @@ func New(opts Options) *Model {
 		perClient:    cmpOr(opts.ExchangesPerClient, DefaultExchangesPerClient),
 		maxExchanges: cmpOr(opts.MaxExchanges, DefaultMaxExchanges),
 		srv:          opts.Server,
+		challenges:   opts.Challenges,
 		rows:         make(map[Key]*row),
 		changed:      make(chan struct{}, 1),
 	}
@@ -212,10 +220,19 @@ func (m *Model) Version() uint64 {
 	return m.version
 }
 
-// Add takes in one observation. The tutor's own (o.Own()) are left out.
-func (m *Model) Add(o engine.Observation) {
+// Challenges returns the class tracker of Options.Challenges, or nil.
+func (m *Model) Challenges() *check.Tracker { return m.challenges }
+
+// Add takes in one observation, and returns the challenges it proved a
+// student did for the first time (with Options.Challenges). The tutor's
+// own (o.Own()) are left out of the rows.
+func (m *Model) Add(o engine.Observation) []check.Tick {
+	var ticks []check.Tick
+	if m.challenges != nil {
+		ticks = m.challenges.Observe(o)
+	}
 	if o.Own() {
-		return
+		return ticks
 	}
 	e := &o.Exchange
 	k := Key{Addr: server.RemoteIP(e.RemoteAddr), Browser: server.BrowserFamily(e.RequestHeader.Get("User-Agent"))}
@@ -264,6 +281,7 @@ func (m *Model) Add(o engine.Observation) {
 	case m.changed <- struct{}{}:
 	default:
 	}
+	return ticks
 }
 
 // verdict is the server's verdict on the cookie e carried, as the
