@@ -247,6 +247,10 @@ func TestTutorClassroomPlain(t *testing.T) {
 		".2     Go       POST /users -> 302; submitted Ann <a…@…>; holds a session",
 		".3     Go       GET /me -> 200; cookie refused (bad signature",
 		"1 of 3 clients holds a session; 3 clients in all.", ".4     evil     GET /aaaa",
+		// Challenges are counted per student, and said when one does one
+		// for the first time.
+		"         .2     Go       did a challenge: Your browser keeps the cookie and sends it back. 1 student's browser got a session cookie and sent it back",
+		"         .3     Go       did a challenge: Change your cookie, and watch it refused. 1 student tampered with a cookie, and it was refused.",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)

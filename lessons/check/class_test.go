@@ -14,7 +14,7 @@ import (
 // newClassHarness is a harness whose tracker counts a class.
 func newClassHarness(t *testing.T, at string) *harness {
 	t.Helper()
-	return newHarnessWith(t, at, false, engine.Progress{}, func(c *Course) *Tracker { return NewClassTracker(c, nil) })
+	return newHarnessWith(t, at, false, engine.Progress{}, func(c *Course) *Tracker { return NewClassTracker(c, nil) }, nil)
 }
 
 // tickedBy returns, for each challenge id ticked, the addresses it was
@@ -196,4 +196,29 @@ func TestClassForgetsTheFirstStudentWhenFull(t *testing.T) {
 	if c := count(t, tr, "template/signed", "tampered-refused"); c.Students != 2 {
 		t.Errorf("counted %d students after the first came back, want 2 (one forgotten for it)", c.Students)
 	}
+}
+
+// TestLearnNeverTicksButRemembers: the tutor's tracker in a classroom only
+// learns from the students' requests; a cookie it saw given to a student
+// is still known to be one the server set, not a forgery.
+func TestLearnNeverTicksButRemembers(t *testing.T) {
+	student := func(o engine.Observation) bool { return strings.HasPrefix(o.Exchange.RemoteAddr, "127.0.0.2:") }
+	h := newHarnessWith(t, "template/signed", false, engine.Progress{}, func(c *Course) *Tracker { return NewTracker(c, engine.Progress{}, nil) }, student)
+	ann := h.browser(firefoxUA).from("127.0.0.2")
+	ann.post("admin", "ann@example.com", "")
+	bad, _, err := cookiecodec.Tamper(ann.cookie())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann.show(bad)
+	h.expect() // neither own-cookie-back nor tampered-refused
+	for _, st := range append(h.tr.Stage("session"), h.tr.Stage("template/signed")...) {
+		if st.Done {
+			t.Errorf("%s is done from a request the tracker only learnt from", st.Challenge.ID)
+		}
+	}
+	// This machine's curl sends Ann's cookie, whose name is admin: a copy
+	// of a cookie the server set, so a cookie handed on, not a forgery.
+	h.curl().show(ann.cookie())
+	h.expect("cookie-by-hand")
 }

@@ -51,11 +51,12 @@ func newHarness(t *testing.T, at string, db bool) *harness {
 
 func newHarnessFrom(t *testing.T, at string, db bool, p engine.Progress) *harness {
 	t.Helper()
-	return newHarnessWith(t, at, db, p, func(c *Course) *Tracker { return NewTracker(c, p, nil) })
+	return newHarnessWith(t, at, db, p, func(c *Course) *Tracker { return NewTracker(c, p, nil) }, nil)
 }
 
-// newHarnessWith is newHarnessFrom with the tracker mk makes.
-func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func(*Course) *Tracker) *harness {
+// newHarnessWith is newHarnessFrom with the tracker mk makes; the
+// observations learnOnly picks are given to Tracker.Learn, not Observe.
+func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func(*Course) *Tracker, learnOnly func(engine.Observation) bool) *harness {
 	t.Helper()
 	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
 	if db {
@@ -94,6 +95,10 @@ func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func
 	go func() {
 		defer close(done)
 		for o := range w.C {
+			if learnOnly != nil && learnOnly(o) {
+				h.tr.Learn(o)
+				continue
+			}
 			ticks := h.tr.Observe(o)
 			h.mu.Lock()
 			h.ticks = append(h.ticks, ticks...)
