@@ -34,6 +34,8 @@ type classPane struct {
 	// counts are how many students did each of the stage's challenges,
 	// when the class has a tracker (classroom.Model.Challenges).
 	counts []check.ClassCount
+	// heads is head's lines, worked out again by refresh and SetSize.
+	heads []string
 	sel    int // index into rows
 	off    int // first row in view
 	// follow keeps the selection on the newest row while it is there.
@@ -80,6 +82,7 @@ func (p *classPane) refresh(st engine.Stage) {
 	if tr := p.class.Challenges(); tr != nil {
 		p.counts = tr.Class(st.Key)
 	}
+	p.heads = p.head()
 	if p.follow && len(p.rows) > 0 {
 		p.sel = len(p.rows) - 1
 	}
@@ -113,10 +116,10 @@ func (p *classPane) rowsInView() int {
 
 // headLines is the lines above the rows: the counts, the challenges and
 // the column names.
-func (p *classPane) headLines() int { return len(p.head()) + 1 + p.spacing }
+func (p *classPane) headLines() int { return len(p.heads) + 1 + p.spacing }
 
-// head is the lines above the column names: the class's counts in the
-// stage, then a line (or more, wrapped) for each of the stage's
+// head works out the lines above the column names: the class's counts in
+// the stage, then a line (or more, wrapped) for each of the stage's
 // challenges, saying how many students did it; without a tracker, what
 // the class did to its cookies.
 func (p *classPane) head() []string {
@@ -156,6 +159,7 @@ func (p *classPane) scrollToSel() {
 // SetSize sizes the pane.
 func (p *classPane) SetSize(width, height int) {
 	p.width, p.height = width, height
+	p.heads = p.head()
 	p.scrollToSel()
 	if d := p.detail; d != nil {
 		d.vp.SetWidth(width)
@@ -312,7 +316,7 @@ func (p *classPane) lines() []string {
 		return append([]string{p.st.Section.Render(sanitize(title))}, strings.Split(d.vp.View(), "\n")...)
 	}
 	out := make([]string, 0, p.height)
-	out = append(out, p.head()...)
+	out = append(out, p.heads...)
 	for range p.spacing {
 		out = append(out, "")
 	}

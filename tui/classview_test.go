@@ -500,9 +500,10 @@ func TestClassViewNoAddress(t *testing.T) {
 }
 
 // fakeClass fills a class model with n clients that submitted the form,
-// each from an address of its own, without a server.
-func fakeClass(n int) *classroom.Model {
-	class := classroom.New(classroom.Options{})
+// each from an address of its own, without a server; tr, when not nil,
+// counts their challenges.
+func fakeClass(n int, tr *check.Tracker) *classroom.Model {
+	class := classroom.New(classroom.Options{Challenges: tr})
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i := range n {
 		ex := server.Exchange{
@@ -549,7 +550,11 @@ func BenchmarkClassKeyToFrame(b *testing.B) {
 	for _, n := range []int{30, 300, 3000} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
 			e := benchEngine(b)
-			class := fakeClass(n)
+			course, err := check.Embedded(e.Stages())
+			if err != nil {
+				b.Fatal(err)
+			}
+			class := fakeClass(n, check.NewClassTracker(course, nil))
 			st := NoColorStyles()
 			m, err := New(Options{Engine: e, Styles: &st, Class: class})
 			if err != nil {
@@ -578,7 +583,7 @@ func BenchmarkClassKeyToFrame(b *testing.B) {
 // message). A class of 300 at 2 requests a second sends 600 a second.
 func BenchmarkClassObservation(b *testing.B) {
 	e := benchEngine(b)
-	class := fakeClass(300)
+	class := fakeClass(300, nil)
 	st := NoColorStyles()
 	m, err := New(Options{Engine: e, Styles: &st, Class: class})
 	if err != nil {
@@ -601,7 +606,7 @@ func BenchmarkClassObservation(b *testing.B) {
 // shows a window of rows that follows the selection.
 func TestClassViewManyRows(t *testing.T) {
 	e, _, _ := classEngine(t)
-	class := fakeClass(300)
+	class := fakeClass(300, nil)
 	m := classModel(t, e, class, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	s := screenOf(t, m)

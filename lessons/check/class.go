@@ -146,7 +146,7 @@ func (t *Tracker) StudentDone(addr netip.Addr, stage string) (done, total int) {
 	if t.class != nil {
 		s = t.class.students[addr.Unmap()]
 	}
-	for _, ch := range t.course.Challenges(stage) {
+	for _, ch := range t.course.stageChallenges(stage) {
 		total++
 		switch {
 		case t.class == nil:

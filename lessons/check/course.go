@@ -237,6 +237,17 @@ func (c *Course) Challenges(stage string) []lessons.Challenge {
 	return nil
 }
 
+// stageChallenges is the challenges of the stage whose progress key is
+// stage, not copied.
+func (c *Course) stageChallenges(stage string) []*challenge {
+	for _, sw := range c.stages {
+		if sw.stage.Key == stage {
+			return sw.challenges
+		}
+	}
+	return nil
+}
+
 // Predictions returns the predictions of the stage whose progress key is
 // stage.
 func (c *Course) Predictions(stage string) []lessons.Prediction {
