@@ -36,8 +36,8 @@ type classPane struct {
 	counts []check.ClassCount
 	// heads is head's lines, worked out again by refresh and SetSize.
 	heads []string
-	sel    int // index into rows
-	off    int // first row in view
+	sel   int // index into rows
+	off   int // first row in view
 	// follow keeps the selection on the newest row while it is there.
 	follow bool
 	// emails shows whole emails instead of masked ones; the view asks
