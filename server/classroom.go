@@ -335,6 +335,17 @@ func (s *Server) ClassClients() []ClassClient {
 	return s.class.clients()
 }
 
+// ClassExempt reports whether addr is one of the classroom's exempt
+// addresses (Classroom.Exempt): the tutor's own machine, not a student's.
+// Outside classroom mode every address is the tutor's, and it reports
+// true.
+func (s *Server) ClassExempt(addr netip.Addr) bool {
+	if s.class == nil {
+		return true
+	}
+	return slices.Contains(s.class.exempt, addr.Unmap())
+}
+
 // ClassClient returns the client table's row for addr.
 func (s *Server) ClassClient(addr netip.Addr) (ClassClient, bool) {
 	if s.class == nil {

@@ -168,7 +168,12 @@ func TestClassroomRefusalsAreNotObserved(t *testing.T) {
 }
 
 func TestClassroomExemptAddress(t *testing.T) {
-	_, base := classServer(t, Config{Classroom: &Classroom{Rate: 0.001, Burst: 1, Exempt: []netip.Addr{netip.MustParseAddr("127.0.0.1")}}})
+	srv, base := classServer(t, Config{Classroom: &Classroom{Rate: 0.001, Burst: 1, Exempt: []netip.Addr{netip.MustParseAddr("127.0.0.1")}}})
+	for a, want := range map[string]bool{"127.0.0.1": true, "::ffff:127.0.0.1": true, "127.0.0.2": false, "::1": false} {
+		if got := srv.ClassExempt(netip.MustParseAddr(a)); got != want {
+			t.Errorf("ClassExempt(%s) = %v, want %v", a, got, want)
+		}
+	}
 	tutor, stranger := student(t, "127.0.0.1"), student(t, "127.0.0.2")
 	for i := range 10 {
 		if r := get(t, tutor, base+"/"); r.status != http.StatusOK {
@@ -322,7 +327,10 @@ func TestMineRefusesTheLessonKeyUnderARandomKey(t *testing.T) {
 }
 
 func TestClassroomOffChangesNothing(t *testing.T) {
-	_, ts, c := newTestServer(t, Config{})
+	srv, ts, c := newTestServer(t, Config{})
+	if !srv.ClassExempt(netip.MustParseAddr("192.0.2.1")) {
+		t.Error("outside classroom mode an address is not the tutor's own")
+	}
 	if r := get(t, c, ts.URL+"/me"); r.status != http.StatusNotFound {
 		t.Errorf("GET /me outside classroom mode = %d, want 404", r.status)
 	}

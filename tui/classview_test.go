@@ -177,6 +177,15 @@ func TestClassViewProgram(t *testing.T) {
 	bob.submit("Bob", "bob@example.com")
 	newStudent(t, base, "127.0.0.4", "curl/8.5.0").do("GET", "/", nil, nil)
 	waitForWords(t, tm, "Ann", "Bob", "curl")
+	// Their challenges are the class's, counted per student.
+	for start := time.Now(); class.Challenges().Class("session")[0].Students != 2; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("the class's counts: %+v", class.Challenges().Class("session"))
+		}
+	}
+	// The teacher's own browser, on this machine, does the teacher's.
+	newStudent(t, base, "127.0.0.1", firefoxUA).submit("Teach", "teach@example.com")
+	waitForWords(t, tm, "Challenge done")
 
 	tm.Type("E")
 	waitForWords(t, tm, "any")
@@ -187,13 +196,28 @@ func TestClassViewProgram(t *testing.T) {
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	view := ansi.Strip(fm.View().Content)
-	for _, want := range []string{"Stage 3 for the whole class", "ann@example.com", "bob@example.com"} {
+	for _, want := range []string{"Stage 3 for the whole class", "ann@example.com", "bob@example.com", "· Nobody has handed a session cookie to another client yet."} {
 		if !strings.Contains(view, want) {
 			t.Errorf("final view lacks %q:\n%s", want, view)
 		}
 	}
 	if got := e.Current().Index; got != 2 {
 		t.Errorf("stage = %d, want 2", got)
+	}
+	// The students' cookies ticked nothing of the teacher's; the teacher's
+	// own browser did, and counts for no student.
+	for _, st := range fm.learn.tracker.Stage("session") {
+		if want := st.Challenge.ID == "own-cookie-back"; st.Done != want {
+			t.Errorf("the teacher's %s: done %v, want %v", st.Challenge.ID, st.Done, want)
+		}
+		if st.Tick != nil && st.Tick.Client.Addr != "127.0.0.1" {
+			t.Errorf("the teacher's %s ticked by %s", st.Challenge.ID, st.Tick.Client)
+		}
+	}
+	for _, c := range class.Challenges().Class("session") {
+		if want := map[string]int{"own-cookie-back": 2}[c.Challenge.ID]; c.Students != want {
+			t.Errorf("the class's %s: %d students, want %d", c.Challenge.ID, c.Students, want)
+		}
 	}
 }
 

@@ -63,8 +63,9 @@ type Options struct {
 	Server *server.Server
 	// Challenges, when set, is a class tracker (check.NewClassTracker):
 	// Add feeds it every observation, the tutor's own included (they tell
-	// it which cookies are the tutor's), and the view reads from it how
-	// many students did each challenge.
+	// it which cookies are the tutor's; so do those of the machine's own
+	// addresses, Server's ClassExempt, which count for no student), and
+	// the view reads from it how many students did each challenge.
 	Challenges *check.Tracker
 }
 
@@ -228,7 +229,13 @@ func (m *Model) Challenges() *check.Tracker { return m.challenges }
 // own (o.Own()) are left out of the rows.
 func (m *Model) Add(o engine.Observation) []check.Tick {
 	var ticks []check.Tick
-	if m.challenges != nil {
+	switch {
+	case m.challenges == nil:
+	case !o.Own() && m.srv != nil && m.srv.ClassExempt(server.RemoteIP(o.Exchange.RemoteAddr)):
+		// The tutor's own machine is not a student: its work is the
+		// teacher's (the tutor's own tracker counts it).
+		m.challenges.Learn(o)
+	default:
 		ticks = m.challenges.Observe(o)
 	}
 	if o.Own() {
