@@ -24,14 +24,7 @@ func flood(i int) engine.Observation {
 }
 
 func TestTrackerMemoryIsBounded(t *testing.T) {
-	course, err := engineStages()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Embedded(course)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := embeddedCourse(t)
 	tr := NewTracker(c, engine.Progress{}, nil)
 	for i := range 3 * maxCookies {
 		tr.Observe(flood(i))

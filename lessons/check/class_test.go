@@ -165,14 +165,7 @@ func tamperedFrom(seq uint64, ip, cookie string) engine.Observation {
 }
 
 func TestClassForgetsTheFirstStudentWhenFull(t *testing.T) {
-	stages, err := engineStages()
-	if err != nil {
-		t.Fatal(err)
-	}
-	course, err := Embedded(stages)
-	if err != nil {
-		t.Fatal(err)
-	}
+	course := embeddedCourse(t)
 	tr := NewClassTracker(course, nil)
 	tr.class.max = 2
 	for i, ip := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3"} {

@@ -19,7 +19,7 @@ func FuzzObserve(f *testing.F) {
 	f.Add("POST\n/users\nsession-value\nFirefox/1\nAda\n302\n1")
 	f.Add("GET\n/show\n\x1b[2J\ncurl/8\n\x1b]0;pwned\x07\n200\n0")
 	f.Add("POST\n/logout\nabc\n\n\n413\n")
-	course := fuzzCourse(f)
+	course := embeddedCourse(f)
 	f.Fuzz(func(t *testing.T, in string) {
 		tr, class := NewTracker(course, engine.Progress{}, nil), NewClassTracker(course, nil)
 		parts := strings.Split(in, "\n")
@@ -76,15 +76,16 @@ func FuzzObserve(f *testing.F) {
 	})
 }
 
-// fuzzCourse is the embedded course over the embedded lessons' stages.
-func fuzzCourse(f *testing.F) *Course {
+// embeddedCourse is the embedded course over the embedded lessons' stages.
+func embeddedCourse(tb testing.TB) *Course {
+	tb.Helper()
 	stages, err := engineStages()
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	c, err := Embedded(stages)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return c
 }
