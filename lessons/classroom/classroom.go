@@ -2,9 +2,11 @@
 // it reads the engine's stream of observations and keeps one row per
 // client of the class (a short label, the browser family, the name it
 // submitted, its session's verdict and storage), counts for the stage on
-// screen ("12 of 15 clients hold a session"), what the challenges count
-// (cookies tampered with, cookies never issued to the client that sent
-// them), and each client's latest exchanges, to open on request.
+// screen ("12 of 15 clients hold a session"), the cookies each client
+// tampered with or was never issued, and each client's latest exchanges,
+// to open on request. Given a class tracker (Options.Challenges), it also
+// feeds it, so that the view can say how many students did each of the
+// lesson's challenges.
 //
 // Everything it keeps is bounded: rows (the client seen longest ago is
 // forgotten first), exchanges per client and exchanges in all. Every
