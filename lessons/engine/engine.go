@@ -133,10 +133,18 @@ func New(opts Options) (*Engine, error) {
 	if _, err := e.SetStorage(e.stages[e.idx].Storage); err != nil {
 		return nil, err
 	}
-	e.sub = e.srv.Subscribe(256) // drained at once by watch, which only pairs and hands on
+	e.sub = e.srv.Subscribe(subscriptionBuffer)
 	go e.watch()
 	return e, nil
 }
+
+// subscriptionBuffer is how many of the server's records the engine's
+// subscription holds. watch drains it at once, only pairing records and
+// handing them on, but a class of hundreds sends hundreds a second, and a
+// loaded machine can hold watch up for a moment: a lost record is a
+// tutor's request left without its record, and a class's request the
+// views never count (they are told how many, in Observation.Missed).
+const subscriptionBuffer = 4096
 
 // stageOf reads lesson l, the i-th, into a Stage.
 func stageOf(i int, l lessons.Lesson) (Stage, error) {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -439,4 +441,59 @@ func TestNames(t *testing.T) {
 			t.Errorf("name %q, want %q", tt.got, tt.want)
 		}
 	}
+}
+
+// TestWatchersAreToldOfRecordsTheEngineLost: when the engine falls behind
+// the server (here: held up while more requests than its subscription
+// holds are answered), its watchers are told how many records they never
+// got, so that a class view can say its counts are short.
+func TestWatchersAreToldOfRecordsTheEngineLost(t *testing.T) {
+	e := testEngine(t, "", false)
+	w := e.Watch(subscriptionBuffer * 2)
+	defer w.Close()
+	n := subscriptionBuffer + 50
+	e.mu.Lock() // watch cannot hand anything on: the subscription fills up
+	for range n {
+		e.srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	}
+	e.mu.Unlock()
+	// Probes until one arrives: one sent while the subscription is still
+	// full is lost too, and counted.
+	got, missed, probes := 0, uint64(0), 0
+	probe := func() {
+		probes++
+		e.srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, fmt.Sprintf("/?probe=%d", probes), nil))
+	}
+	probe()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case o := <-w.C:
+			got++
+			missed += o.Missed
+			if k, ok := strings.CutPrefix(o.Exchange.Target, "/?probe="); ok {
+				// Every record before this probe's was delivered or missed.
+				want := n + atoi(t, k)
+				if got+int(missed) != want || missed == 0 {
+					t.Errorf("got %d observations and %d missed, want %d in all with some missed", got, missed, want)
+				}
+				return
+			}
+		case <-tick.C:
+			probe()
+		case <-deadline:
+			t.Fatalf("no probe arrived; got %d, missed %d", got, missed)
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -27,8 +27,8 @@ type Observation struct {
 	Label string
 	// Received is when the engine got the record, by its clock.
 	Received time.Time
-	// Missed is how many observations this watcher lost, because it fell
-	// behind, since the one before this.
+	// Missed is how many observations this watcher lost, because it or
+	// the engine fell behind, since the one before this.
 	Missed uint64
 }
 
@@ -96,7 +96,9 @@ func (e *Engine) watch() {
 		e.mu.Lock()
 		for w := range e.watchers {
 			ow := o
-			ow.Missed = w.missed.Load()
+			// Records the engine's own subscription lost were lost to every
+			// watcher too.
+			ow.Missed = w.missed.Load() + rec.Dropped
 			select {
 			case w.c <- ow:
 				w.missed.Store(0)
