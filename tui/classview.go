@@ -371,49 +371,6 @@ func (m *Model) presenterLines(body string) []string {
 	return append(lines, m.styles.Subtle.Render(fold(sanitize(hint), m.width)))
 }
 
-// joinLines is the join screen: the URLs, the QR code of the first, the
-// key and the budget, in the words the announcement uses.
-func (m *Model) joinLines() []string {
-	j := m.class.join
-	st := &m.styles
-	var lines []string
-	if j.Warning != "" {
-		for _, l := range strings.Split(j.Warning, "\n") {
-			lines = append(lines, st.Error.Render(sanitize(l)))
-		}
-		lines = append(lines, "")
-	}
-	if len(j.URLs) == 0 {
-		lines = append(lines,
-			st.Error.Render("This machine has no network address beyond loopback, so no other device can reach the tutor."),
-			"Join the class's network (Wi-Fi or cable) and start the tutor again.",
-			"On this machine it answers at "+sanitize(j.Local))
-	} else {
-		lines = append(lines, st.Header.Render("Students join at (on the same network as this machine):"))
-		for _, u := range j.URLs {
-			lines = append(lines, "  "+sanitize(u.URL)+"  "+st.Subtle.Render(classroom.SafeText(u.Iface, 16)))
-		}
-		if j.QR != nil {
-			lines = append(lines, "", "Scan to open "+sanitize(j.URLs[0].URL)+":")
-			lines = append(lines, j.QR...)
-		}
-	}
-	lines = append(lines, "")
-	for _, t := range []string{
-		"Session key: " + sanitize(strings.ReplaceAll(j.KeyNote, "\n", " ")) + ".",
-		fmt.Sprintf("Each student sees their own session at /me. Each computer may send %g requests a second (%d at once).", j.Rate, j.Burst),
-		"The stage you choose applies to the whole class at once.",
-	} {
-		lines = append(lines, strings.Split(wrap(t, m.width), "\n")...)
-	}
-	help := strings.Split(m.classHelpView(), "\n")
-	if len(lines)+len(help) > m.height && j.QR != nil {
-		// Too short a screen for the code and the rest: the code first.
-		lines = lines[:min(len(lines), m.height-len(help))]
-	}
-	return append(fit(lines, m.height-len(help)), help...)
-}
-
 // classStageNote says, in classroom mode, that a stage or storage switch
 // moved the whole class; setStage and the storage key call it after
 // setting their own status.
