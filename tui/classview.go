@@ -81,6 +81,10 @@ type classView struct {
 	// inner is set while the tutor's own screen is drawn for it.
 	frame        string
 	fresh, inner bool
+
+	// done is closed when the tutor quits, so that the goroutine waiting
+	// for the class to change ends with the program.
+	done chan struct{}
 }
 
 // classChangedMsg says the class changed.
@@ -91,7 +95,7 @@ func (m *Model) initClass(opts Options) {
 	if opts.Class == nil {
 		return
 	}
-	c := &classView{model: opts.Class, join: opts.Join, keys: defaultClassKeyMap(), now: time.Now}
+	c := &classView{model: opts.Class, join: opts.Join, keys: defaultClassKeyMap(), now: time.Now, done: make(chan struct{})}
 	c.pane = newClassPane(&m.styles, &m.keys, opts.Class)
 	c.screen = screenClass
 	if opts.Join != nil {
@@ -103,18 +107,43 @@ func (m *Model) initClass(opts Options) {
 
 // waitClass waits for the class to change, then for the rest of the
 // frame, so that a class sending hundreds of requests a second costs one
-// copy of the rows a frame.
+// copy of the rows a frame. It gives up, with no message, when the tutor
+// quits.
 func (m *Model) waitClass() tea.Cmd {
 	if m.class == nil {
 		return nil
 	}
-	c, last, now := m.class.model.Changed(), m.class.last, m.class.now
+	c, last, now, done := m.class.model.Changed(), m.class.last, m.class.now, m.class.done
 	return func() tea.Msg {
-		<-c
+		select {
+		case <-c:
+		case <-done:
+			return nil
+		}
 		if d := classMinGap - now().Sub(last); d > 0 {
-			time.Sleep(d)
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-done:
+				return nil
+			}
 		}
 		return classChangedMsg{}
+	}
+}
+
+// classQuit ends classroom mode's waiting as the tutor quits; the Model's
+// quit calls it.
+func (m *Model) classQuit() {
+	c := m.class
+	if c == nil {
+		return
+	}
+	select {
+	case <-c.done:
+	default:
+		close(c.done)
 	}
 }
 
