@@ -155,20 +155,16 @@ func (m *Model) joinScan(j *classroom.Join, width int) []string {
 	return wrapLines("Scan to open "+sanitize(j.URLs[0].URL)+":", width)
 }
 
-// joinNotes are the key, /me and the budget, and the stage for the whole
-// class, wrapped to width; spaced puts a blank line between them, for a
+// joinNotes are the join's notes (the key, /me and the budget, and the
+// stage for the whole class), wrapped to width; spaced puts a blank line between them, for a
 // narrow column.
 func (m *Model) joinNotes(j *classroom.Join, width int, spaced bool) []string {
 	var out []string
-	for i, t := range []string{
-		"Session key: " + sanitize(strings.ReplaceAll(j.KeyNote, "\n", " ")) + ".",
-		fmt.Sprintf("Each student sees their own session at /me. Each computer may send %g requests a second (%d at once).", j.Rate, j.Burst),
-		"The stage you choose applies to the whole class at once.",
-	} {
+	for i, t := range j.Notes() {
 		if spaced && i > 0 {
 			out = append(out, "")
 		}
-		out = append(out, wrapLines(t, width)...)
+		out = append(out, wrapLines(sanitize(t), width)...)
 	}
 	return out
 }
