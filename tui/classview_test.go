@@ -626,13 +626,14 @@ func TestClassViewQuitEndsTheWait(t *testing.T) {
 }
 
 // TestClassViewProgramLeavesNoWait runs the real program in classroom
-// mode and quits: no goroutine is left waiting for the class.
+// mode at 80x24, where the join screen shows its last note too, and
+// quits: no goroutine is left waiting for the class.
 func TestClassViewProgramLeavesNoWait(t *testing.T) {
 	e, class, _ := classEngine(t)
-	m := classModel(t, e, class, testJoin(t))
+	m := classModel(t, e, class, lanJoin(t))
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
-	waitForWords(t, tm, "Scan")
+	waitForWords(t, tm, "Scan", "[2001:db8::23]", "Session key", "/me.", "class at once.", "enter to the class")
 	const waiter = "waitClass.func" // inlined, it is named after its caller too
 	if !strings.Contains(goroutines(), waiter) {
 		t.Fatalf("no goroutine waits for the class while the program runs; the test looks for %q:\n%s", waiter, goroutines())
