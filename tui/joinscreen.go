@@ -172,9 +172,19 @@ func (m *Model) joinNotes(j *classroom.Join, width int, spaced bool) []string {
 // joinNotice styles a line that says the screen is too small.
 func (m *Model) joinNotice(s string) string { return m.styles.Subtle.Render(s) }
 
-// wrapLines word-wraps plain text s to width cells, as lines.
+// wrapLines word-wraps plain text s to width cells, as lines. ansi.Wrap
+// can leave the space it broke at on the line, a cell too many; it goes.
 func wrapLines(s string, width int) []string {
-	return strings.Split(wrap(s, width), "\n")
+	var out []string
+	for _, l := range strings.Split(wrap(s, width), "\n") {
+		l = strings.TrimRight(l, " ")
+		if width > 0 && ansi.StringWidth(l) > width {
+			out = append(out, strings.Split(ansi.Hardwrap(l, width, false), "\n")...)
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // concat joins blocks of lines.

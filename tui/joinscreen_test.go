@@ -251,3 +251,37 @@ func TestJoinScreenEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinScreenAnySize: at every size the join screen fills the screen
+// exactly, draws the QR code whole (and readable) or not at all, and says
+// the window is too small whenever it leaves a URL or a note out.
+func TestJoinScreenAnySize(t *testing.T) {
+	e, class, _ := classEngine(t)
+	j := lanJoin(t)
+	m := classModel(t, e, class, j)
+	for width := 20; width <= 200; width += 9 {
+		for height := 4; height <= 60; height++ {
+			s, qr, _ := joinScreen(t, m, width, height)
+			if qr != nil {
+				rows, err := qrtexttest.Modules(qr, false)
+				if err == nil {
+					_, err = qrtexttest.Decode(rows)
+				}
+				if err != nil {
+					t.Fatalf("%dx%d: the QR code does not read: %v\n%s", width, height, err, s)
+				}
+			} else if strings.ContainsAny(s, "▀▄") {
+				t.Fatalf("%dx%d: a piece of a QR code is drawn:\n%s", width, height, s)
+			}
+			text := prose(s)
+			for _, want := range append(joinNotes, j.URLs[0].URL, j.URLs[1].URL) {
+				if !strings.Contains(text, want) && !strings.Contains(s, "… The window") {
+					t.Fatalf("%dx%d: %q is left out and the screen does not say so:\n%s", width, height, want, s)
+				}
+			}
+			if height >= 24 && width >= 80 && (qr == nil || strings.Contains(s, "too small")) {
+				t.Fatalf("%dx%d: the screen is big enough for everything:\n%s", width, height, s)
+			}
+		}
+	}
+}

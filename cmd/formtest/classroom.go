@@ -193,7 +193,10 @@ const announceWidth = 80
 func announce(w io.Writer, j *classroom.Join) error {
 	var b strings.Builder
 	para := func(s string) {
-		b.WriteString(ansi.Wrap(cookiecodec.EscapeText(strings.Join(strings.Fields(s), " ")), announceWidth, "") + "\n")
+		for _, l := range strings.Split(ansi.Wrap(cookiecodec.EscapeText(strings.Join(strings.Fields(s), " ")), announceWidth, ""), "\n") {
+			// ansi.Wrap can leave the space it broke at, a column too many.
+			b.WriteString(strings.TrimRight(l, " ") + "\n")
+		}
 	}
 	if j.Warning != "" {
 		b.WriteString("\n")

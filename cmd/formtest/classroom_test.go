@@ -205,7 +205,11 @@ func TestAnnounceWrapsAt80(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, j := range map[string]*classroom.Join{"lesson key": withURLs, "ipv6 only": v6only, "link-local": linkLocal} {
+	// A note whose word ends in the 80th column, then a space and a flag:
+	// ansi.Wrap leaves that space on the line.
+	exact := *linkLocal
+	exact.KeyNote = strings.Repeat("abcdefghi ", 6) + "abcdefg --secret-file keeps it"
+	for name, j := range map[string]*classroom.Join{"lesson key": withURLs, "ipv6 only": v6only, "link-local": linkLocal, "80 columns exactly": &exact} {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
 			if err := announce(&out, j); err != nil {
