@@ -156,8 +156,8 @@ func (m *Model) joinScan(j *classroom.Join, width int) []string {
 }
 
 // joinNotes are the join's notes (the key, /me and the budget, and the
-// stage for the whole class), wrapped to width; spaced puts a blank line between them, for a
-// narrow column.
+// stage for the whole class), wrapped to width; spaced puts a blank line
+// between them, for a narrow column.
 func (m *Model) joinNotes(j *classroom.Join, width int, spaced bool) []string {
 	var out []string
 	for i, t := range j.Notes() {
