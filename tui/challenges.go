@@ -147,7 +147,7 @@ func (m *Model) learnKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		l.finish = false
 		m.layout()
 		if key.Matches(msg, m.keys.Quit) {
-			return tea.Quit, true
+			return m.quit(), true
 		}
 		return nil, true
 	case l.confirmReset:

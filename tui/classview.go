@@ -81,6 +81,10 @@ type classView struct {
 	// inner is set while the tutor's own screen is drawn for it.
 	frame        string
 	fresh, inner bool
+
+	// done is closed when the tutor quits, so that the goroutine waiting
+	// for the class to change ends with the program.
+	done chan struct{}
 }
 
 // classChangedMsg says the class changed.
@@ -91,7 +95,7 @@ func (m *Model) initClass(opts Options) {
 	if opts.Class == nil {
 		return
 	}
-	c := &classView{model: opts.Class, join: opts.Join, keys: defaultClassKeyMap(), now: time.Now}
+	c := &classView{model: opts.Class, join: opts.Join, keys: defaultClassKeyMap(), now: time.Now, done: make(chan struct{})}
 	c.pane = newClassPane(&m.styles, &m.keys, opts.Class)
 	c.screen = screenClass
 	if opts.Join != nil {
@@ -103,18 +107,43 @@ func (m *Model) initClass(opts Options) {
 
 // waitClass waits for the class to change, then for the rest of the
 // frame, so that a class sending hundreds of requests a second costs one
-// copy of the rows a frame.
+// copy of the rows a frame. It gives up, with no message, when the tutor
+// quits.
 func (m *Model) waitClass() tea.Cmd {
 	if m.class == nil {
 		return nil
 	}
-	c, last, now := m.class.model.Changed(), m.class.last, m.class.now
+	c, last, now, done := m.class.model.Changed(), m.class.last, m.class.now, m.class.done
 	return func() tea.Msg {
-		<-c
+		select {
+		case <-c:
+		case <-done:
+			return nil
+		}
 		if d := classMinGap - now().Sub(last); d > 0 {
-			time.Sleep(d)
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-done:
+				return nil
+			}
 		}
 		return classChangedMsg{}
+	}
+}
+
+// classQuit ends classroom mode's waiting as the tutor quits; the Model's
+// quit calls it.
+func (m *Model) classQuit() {
+	c := m.class
+	if c == nil {
+		return
+	}
+	select {
+	case <-c.done:
+	default:
+		close(c.done)
 	}
 }
 
@@ -369,49 +398,6 @@ func (m *Model) presenterLines(body string) []string {
 		hint = m.status.text
 	}
 	return append(lines, m.styles.Subtle.Render(fold(sanitize(hint), m.width)))
-}
-
-// joinLines is the join screen: the URLs, the QR code of the first, the
-// key and the budget, in the words the announcement uses.
-func (m *Model) joinLines() []string {
-	j := m.class.join
-	st := &m.styles
-	var lines []string
-	if j.Warning != "" {
-		for _, l := range strings.Split(j.Warning, "\n") {
-			lines = append(lines, st.Error.Render(sanitize(l)))
-		}
-		lines = append(lines, "")
-	}
-	if len(j.URLs) == 0 {
-		lines = append(lines,
-			st.Error.Render("This machine has no network address beyond loopback, so no other device can reach the tutor."),
-			"Join the class's network (Wi-Fi or cable) and start the tutor again.",
-			"On this machine it answers at "+sanitize(j.Local))
-	} else {
-		lines = append(lines, st.Header.Render("Students join at (on the same network as this machine):"))
-		for _, u := range j.URLs {
-			lines = append(lines, "  "+sanitize(u.URL)+"  "+st.Subtle.Render(classroom.SafeText(u.Iface, 16)))
-		}
-		if j.QR != nil {
-			lines = append(lines, "", "Scan to open "+sanitize(j.URLs[0].URL)+":")
-			lines = append(lines, j.QR...)
-		}
-	}
-	lines = append(lines, "")
-	for _, t := range []string{
-		"Session key: " + sanitize(strings.ReplaceAll(j.KeyNote, "\n", " ")) + ".",
-		fmt.Sprintf("Each student sees their own session at /me. Each computer may send %g requests a second (%d at once).", j.Rate, j.Burst),
-		"The stage you choose applies to the whole class at once.",
-	} {
-		lines = append(lines, strings.Split(wrap(t, m.width), "\n")...)
-	}
-	help := strings.Split(m.classHelpView(), "\n")
-	if len(lines)+len(help) > m.height && j.QR != nil {
-		// Too short a screen for the code and the rest: the code first.
-		lines = lines[:min(len(lines), m.height-len(help))]
-	}
-	return append(fit(lines, m.height-len(help)), help...)
 }
 
 // classStageNote says, in classroom mode, that a stage or storage switch

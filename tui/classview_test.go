@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -673,4 +674,83 @@ func TestClassViewOpenFollows(t *testing.T) {
 	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 4") || !strings.Contains(s, "GET /show") {
 		t.Errorf("an older exchange shown did not stay:\n%s", s)
 	}
+}
+
+// TestClassViewQuitEndsTheWait: the wait for the class to change ends
+// when the tutor quits (q, or ctrl+c, on the class screen or the join
+// screen), rather than staying blocked for the life of the process.
+func TestClassViewQuitEndsTheWait(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		join bool
+	}{{"q", false}, {"ctrl+c", false}, {"q", true}} {
+		t.Run(fmt.Sprintf("%s join=%v", tc.key, tc.join), func(t *testing.T) {
+			e, class, _ := classEngine(t)
+			var j *classroom.Join
+			if tc.join {
+				j = testJoin(t)
+			}
+			m := classModel(t, e, class, j)
+			wait := m.waitClass()
+			got := make(chan tea.Msg, 1)
+			go func() { got <- wait() }()
+			_, cmd := m.Update(keyMsg(tc.key))
+			if cmd == nil {
+				t.Fatalf("%s did not quit", tc.key)
+			}
+			if _, ok := cmd().(tea.QuitMsg); !ok {
+				t.Fatalf("%s did not quit", tc.key)
+			}
+			select {
+			case msg := <-got:
+				if msg != nil {
+					t.Errorf("the wait ended with %#v, want nothing", msg)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the wait for the class is still blocked 5s after quitting")
+			}
+			// A wait begun after quitting ends at once.
+			if msg := m.waitClass()(); msg != nil {
+				t.Errorf("a wait after quitting returned %#v", msg)
+			}
+		})
+	}
+}
+
+// TestClassViewProgramLeavesNoWait runs the real program in classroom
+// mode at 80x24, where the join screen shows its last note too, and
+// quits: no goroutine is left waiting for the class.
+func TestClassViewProgramLeavesNoWait(t *testing.T) {
+	e, class, _ := classEngine(t)
+	m := classModel(t, e, class, lanJoin(t))
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
+	waitForWords(t, tm, "Scan", "[2001:db8::23]", "Session key", "/me.", "class at once.", "enter to the class")
+	const waiter = "waitClass.func" // inlined, it is named after its caller too
+	// Bubble Tea starts Init's commands on goroutines of their own: on a
+	// busy machine the wait may start after the first frame.
+	if !eventually(func() bool { return strings.Contains(goroutines(), waiter) }) {
+		t.Fatalf("no goroutine waits for the class while the program runs; the test looks for %q:\n%s", waiter, goroutines())
+	}
+	tm.Type("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if !eventually(func() bool { return !strings.Contains(goroutines(), waiter) }) {
+		t.Fatalf("5s after quitting a goroutine still waits for the class:\n%s", goroutines())
+	}
+}
+
+// eventually reports whether cond holds within 5 seconds.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
+}
+
+// goroutines is every goroutine's stack.
+func goroutines() string {
+	buf := make([]byte, 1<<20)
+	return string(buf[:runtime.Stack(buf, true)])
 }

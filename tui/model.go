@@ -262,10 +262,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// quit ends the program: it stops what waits on its behalf (classroom
+// mode's wait for the class), then quits.
+func (m *Model) quit() tea.Cmd {
+	m.classQuit() // classroom mode (classview.go)
+	return tea.Quit
+}
+
 // key handles a key press.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
-		return tea.Quit
+		return m.quit()
 	}
 	if cmd, ok := m.classKey(msg); ok { // classroom mode (classview.go)
 		return cmd
@@ -282,7 +289,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
@@ -362,7 +369,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode = modeMain
 		m.layout()
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return m.quit()
 	default:
 		return m.stages.Update(msg)
 	}

@@ -16,12 +16,14 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/pflag"
 
 	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/formtest/formtest/tui/qrtext"
 )
 
@@ -181,16 +183,29 @@ func (p *classroomPlan) join(listenURL string) (*classroom.Join, error) {
 	return j, nil
 }
 
+// announceWidth is the width the announcement is wrapped to: the
+// classic terminal's, which the QR code fits too.
+const announceWidth = 80
+
 // announce writes how students join: the URLs, a QR code of the first,
-// the key in use and the budget, or plainly that no other device can
-// reach this machine.
+// the key in use and the budget (the notes the full-screen join screen
+// shows), or plainly that no other device can reach this machine. Every
+// line but the code's is wrapped to 80 columns; the code is never wider.
 func announce(w io.Writer, j *classroom.Join) error {
 	var b strings.Builder
+	para := func(s string) {
+		for _, l := range strings.Split(ansi.Wrap(cookiecodec.EscapeText(strings.Join(strings.Fields(s), " ")), announceWidth, ""), "\n") {
+			// ansi.Wrap can leave the space it broke at, a column too many.
+			b.WriteString(strings.TrimRight(l, " ") + "\n")
+		}
+	}
 	if j.Warning != "" {
-		fmt.Fprintf(&b, "\n%s\n\n", j.Warning)
+		b.WriteString("\n")
+		para(j.Warning)
+		b.WriteString("\n")
 	}
 	if len(j.URLs) == 0 {
-		fmt.Fprintf(&b, "This machine has no network address beyond loopback, so no other device\ncan reach the tutor. Join the class's network (Wi-Fi or cable) and start\nthe tutor again. On this machine it answers at %s\n", j.Local)
+		para("This machine has no network address beyond loopback, so no other device can reach the tutor. Join the class's network (Wi-Fi or cable) and start the tutor again. On this machine it answers at " + j.Local)
 	} else {
 		b.WriteString("Students join at (on the same network as this machine):\n")
 		width := 0
@@ -198,19 +213,24 @@ func announce(w io.Writer, j *classroom.Join) error {
 			width = max(width, len(u.URL))
 		}
 		for _, u := range j.URLs {
-			fmt.Fprintf(&b, "  %-*s  %s\n", width, u.URL, classroom.SafeText(u.Iface, 16))
+			line := fmt.Sprintf("  %-*s  %s", width, cookiecodec.EscapeText(u.URL), classroom.SafeText(u.Iface, 16))
+			if ansi.StringWidth(line) > announceWidth { // a URL too long to share its line
+				line = fmt.Sprintf("  %s\n    %s", cookiecodec.EscapeText(u.URL), classroom.SafeText(u.Iface, 16))
+			}
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
 		if j.QR != nil {
-			fmt.Fprintf(&b, "\nScan to open %s:\n", j.URLs[0].URL)
+			b.WriteString("\n")
+			para("Scan to open " + j.URLs[0].URL + ":")
 			for _, l := range j.QR {
 				b.WriteString(l + "\n")
 			}
 			b.WriteString("\n")
 		}
 	}
-	fmt.Fprintf(&b, "Session key: %s.\n", j.KeyNote)
-	fmt.Fprintf(&b, "Each student sees their own session at /me.\nEach computer may send %g requests a second (%d at once).\n", j.Rate, j.Burst)
-	b.WriteString("The stage you choose applies to the whole class at once.\n")
+	for _, n := range j.Notes() {
+		para(n)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -175,6 +175,79 @@ func TestAnnounce(t *testing.T) {
 	}
 }
 
+// TestAnnounceWrapsAt80: the --plain join text tells the class what the
+// full-screen join screen does (the same notes), and no line of it is
+// wider than 80 columns, the QR code's included, whatever the addresses:
+// the longest IPv6 URL, an interface name of escape codes, the lesson
+// key's warning, a link-local address no other device can reach.
+func TestAnnounceWrapsAt80(t *testing.T) {
+	long := netip.MustParseAddr("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")
+	lesson, err := planClassroom(":0", classroomFlags{On: true, LessonKey: true, addrs: func() ([]classroom.HostAddr, error) {
+		return []classroom.HostAddr{
+			{Iface: "wlan0", IP: netip.MustParseAddr("192.168.100.200")},
+			{Iface: "\x1b[31menp0s31f6-with-a-long-name\x07", IP: long},
+		}, nil
+	}}, keyFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withURLs, err := lesson.join("http://[::]:65535")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v6only, err := (&classroomPlan{Addr: "[" + long.String() + "]:65535", KeyNote: "the key from --secret-file\n(sessions outlive a restart)",
+		addrs: func() ([]classroom.HostAddr, error) { return nil, nil }}).join("http://[" + long.String() + "]:65535")
+	if err != nil {
+		t.Fatal(err)
+	}
+	linkLocal, err := (&classroomPlan{Addr: "[fe80::1234:5678:9abc:def0%eth0]:65535", KeyNote: "k",
+		addrs: func() ([]classroom.HostAddr, error) { return nil, nil }}).join("http://[fe80::1234:5678:9abc:def0%25eth0]:65535")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A note whose word ends in the 80th column, then a space and a flag:
+	// ansi.Wrap leaves that space on the line.
+	exact := *linkLocal
+	exact.KeyNote = strings.Repeat("abcdefghi ", 6) + "abcdefg --secret-file keeps it"
+	for name, j := range map[string]*classroom.Join{"lesson key": withURLs, "ipv6 only": v6only, "link-local": linkLocal, "80 columns exactly": &exact} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := announce(&out, j); err != nil {
+				t.Fatal(err)
+			}
+			s := out.String()
+			for i, line := range strings.Split(s, "\n") {
+				if w := ansi.StringWidth(line); w > 80 {
+					t.Errorf("line %d is %d columns: %q", i, w, line)
+				}
+			}
+			if strings.ContainsAny(s, "\x1b\x07") {
+				t.Errorf("the announcement holds control characters:\n%q", s)
+			}
+			flat := strings.Join(strings.Fields(s), " ")
+			for _, n := range j.Notes() {
+				if !strings.Contains(flat, n) {
+					t.Errorf("the announcement lacks the note %q:\n%s", n, s)
+				}
+			}
+			for _, u := range j.URLs {
+				if !strings.Contains(s, "  "+u.URL) {
+					t.Errorf("the announcement lacks %s on a line:\n%s", u.URL, s)
+				}
+			}
+			if len(j.URLs) > 0 && !strings.Contains(s, strings.Join(j.QR, "\n")) {
+				t.Errorf("the QR code is not printed as drawn:\n%s", s)
+			}
+			if len(j.URLs) == 0 && !strings.Contains(flat, "answers at "+j.Local) {
+				t.Errorf("the announcement lacks the local URL %s:\n%s", j.Local, s)
+			}
+		})
+	}
+	if len(withURLs.URLs) != 2 || withURLs.QR == nil || len(v6only.URLs) != 1 || len(linkLocal.URLs) != 0 {
+		t.Fatalf("the joins are not the ones meant: %+v %+v %+v", withURLs, v6only, linkLocal)
+	}
+}
+
 // TestTutorClassroomPlain runs the tutor in classroom mode with --plain on
 // 127.0.0.1, with students from 127.0.0.2 and 127.0.0.3.
 func TestTutorClassroomPlain(t *testing.T) {

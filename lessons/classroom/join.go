@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // HostAddr is an address of one of the machine's network interfaces.
@@ -121,4 +122,17 @@ type Join struct {
 	// Rate and Burst are each computer's request budget.
 	Rate  float64
 	Burst int
+}
+
+// Notes are what the class is told besides where to join, a sentence or
+// two each and unwrapped, for a view to wrap to its width: the session
+// key (where it came from, never the key), /me and each computer's
+// budget, and that the tutor's stage is the whole class's. The key's
+// note is the program's own text, but a view escapes it anyway.
+func (j *Join) Notes() []string {
+	return []string{
+		"Session key: " + strings.Join(strings.Fields(j.KeyNote), " ") + ".",
+		fmt.Sprintf("Each student sees their own session at /me. Each computer may send %g requests a second (%d at once).", j.Rate, j.Burst),
+		"The stage you choose applies to the whole class at once.",
+	}
 }

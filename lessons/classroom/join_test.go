@@ -63,3 +63,15 @@ func TestMachineAddrsLeaveOutLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinNotes(t *testing.T) {
+	j := &Join{KeyNote: "a random key made for this run, never shown\n(sessions end when the tutor stops; --secret-file keeps them)", Rate: 2.5, Burst: 30}
+	want := []string{
+		"Session key: a random key made for this run, never shown (sessions end when the tutor stops; --secret-file keeps them).",
+		"Each student sees their own session at /me. Each computer may send 2.5 requests a second (30 at once).",
+		"The stage you choose applies to the whole class at once.",
+	}
+	if got := j.Notes(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Notes() =\n%q\nwant\n%q", got, want)
+	}
+}

@@ -2,74 +2,31 @@ package qrtext
 
 import (
 	"errors"
-	"image"
-	"image/color"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/formtest/formtest/tui/qrtext/qrtexttest"
 )
 
-// bitmap reads a drawing back into modules: each character is two rows,
-// the top half and the bottom half, and a module is dark where the ink
-// says so.
+// bitmap reads a drawing back into modules, dark where true.
 func bitmap(t *testing.T, lines []string, ink Ink) [][]bool {
 	t.Helper()
-	var rows [][]bool
-	for _, line := range lines {
-		var top, bottom []bool
-		for _, r := range line {
-			var up, down bool
-			switch r {
-			case '█':
-				up, down = true, true
-			case '▀':
-				up = true
-			case '▄':
-				down = true
-			case ' ':
-			default:
-				t.Fatalf("drawing holds %q, want only half blocks and spaces", r)
-			}
-			top = append(top, up == (ink == DarkInk))
-			bottom = append(bottom, down == (ink == DarkInk))
-		}
-		rows = append(rows, top, bottom)
-	}
-	// A drawing of odd height has a row of background below the code.
-	return rows[:len(rows[0])]
-}
-
-// decode reads the QR code in rows of modules with an independent decoder
-// (ZXing's, in Go), from an image of 4 pixels a module.
-func decode(t *testing.T, rows [][]bool) string {
-	t.Helper()
-	const scale = 4
-	img := image.NewGray(image.Rect(0, 0, len(rows[0])*scale, len(rows)*scale))
-	for y, row := range rows {
-		for x, dark := range row {
-			c := color.Gray{Y: 255}
-			if dark {
-				c = color.Gray{Y: 0}
-			}
-			for dy := range scale {
-				for dx := range scale {
-					img.SetGray(x*scale+dx, y*scale+dy, c)
-				}
-			}
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	rows, err := qrtexttest.Modules(lines, ink == DarkInk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	return rows
+}
+
+// decode reads the QR code in rows of modules with an independent decoder.
+func decode(t *testing.T, rows [][]bool) string {
+	t.Helper()
+	s, err := qrtexttest.Decode(rows)
 	if err != nil {
-		t.Fatalf("decode the drawn QR code: %v", err)
+		t.Fatal(err)
 	}
-	return res.GetText()
+	return s
 }
 
 func TestDrawnCodeDecodesToTheURL(t *testing.T) {
