@@ -328,22 +328,24 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	}
 	var classModel *classroom.Model // classroom mode: the class view's model, fed from the server's stream
 	if class != nil {
-		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
 		challenges, err := classChallenges(eng)
 		if err != nil {
 			return err
 		}
 		classModel = classroom.New(classroom.Options{Server: srv, Challenges: challenges})
-		watch := eng.Watch(1024)
-		defer watch.Close()
-		go classModel.Feed(ctx, watch.C)
+		if view != viewAccessible { // the accessible tutor says how to join, and feeds the class itself
+			note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
+			watch := eng.Watch(1024)
+			defer watch.Close()
+			go classModel.Feed(ctx, watch.C)
+		}
 	}
 
 	if storeWarning != "" {
 		note = strings.TrimSpace(note + " " + storeWarning)
 	}
 	if view == viewAccessible {
-		return runAccessibleTutor(ctx, opts, eng, form, note, string(first))
+		return runAccessibleTutor(ctx, opts, eng, form, note, string(first), classModel, join)
 	}
 	mopts := tui.Options{
 		Engine: eng,
