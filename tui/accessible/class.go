@@ -185,7 +185,11 @@ func (t *tutor) studentSentence(r *classroom.Row, st engine.Stage) string {
 	}
 	b.WriteString("; " + sessionSentence(r))
 	if r.Tampered > 0 {
-		fmt.Fprintf(&b, "; sent a tampered cookie %s, refused every time", times(r.Tampered))
+		if r.Tampered == 1 {
+			b.WriteString("; sent a tampered cookie once, and it was refused")
+		} else {
+			fmt.Fprintf(&b, "; sent a tampered cookie %s, refused every time", times(r.Tampered))
+		}
 	}
 	if r.Foreign > 0 {
 		b.WriteString("; sent a cookie the server never set for it, and it was accepted")
@@ -303,7 +307,7 @@ func (t *tutor) observeStudent(o engine.Observation) []string {
 		}
 	}
 	for _, tk := range ticks {
-		line := fmt.Sprintf("Student %s, %s, did a challenge: %s.", r.Label, r.Browser, esc(tk.Challenge.Title))
+		line := fmt.Sprintf("Student %s, %s, did a challenge%s: %s.", r.Label, r.Browser, t.ofStage(tk.Challenge.Stage), esc(tk.Challenge.Title))
 		if c, ok := classCount(m.Challenges(), tk.Challenge); ok {
 			line += " " + esc(c.Said())
 		}
@@ -312,6 +316,20 @@ func (t *tutor) observeStudent(o engine.Observation) []string {
 		}
 	}
 	return news
+}
+
+// ofStage says " of stage 2" for a challenge of a stage other than the
+// current one (a class tracker counts every stage's), "" for the current.
+func (t *tutor) ofStage(key string) string {
+	if key == t.eng.Current().Key {
+		return ""
+	}
+	for _, st := range t.eng.Stages() {
+		if st.Key == key {
+			return fmt.Sprintf(" of stage %d", st.Index+1)
+		}
+	}
+	return ""
 }
 
 // classCount is how many students did ch.

@@ -78,8 +78,8 @@ func newStudent(t *testing.T, base, src, ua string) *student {
 }
 
 // do sends a request with the student's User-Agent; form, when set, is
-// posted.
-func (s *student) do(method, path string, form url.Values) {
+// posted; cookie, when given, is sent as the Cookie header.
+func (s *student) do(method, path string, form url.Values, cookie ...string) {
 	s.t.Helper()
 	body := strings.NewReader("")
 	if form != nil {
@@ -93,6 +93,9 @@ func (s *student) do(method, path string, form url.Values) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("User-Agent", s.ua)
+	if len(cookie) > 0 {
+		req.Header.Set("Cookie", cookie[0])
+	}
 	resp, err := s.c.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
@@ -263,6 +266,43 @@ func TestClassListsStudentsAndKeepsTheTeachersChallenges(t *testing.T) {
 	}
 	if out := s.answer("class", "4. "); !strings.Contains(out, "4. This machine, .1, Firefox: submitted Tess, email beginning t, the rest hidden; holds a session; its challenges are yours, not the class's: type challenges.") {
 		t.Errorf("this machine's browser is not told from the students':\n%s", out)
+	}
+}
+
+// A challenge of another stage is said with its stage; a tampered
+// cookie in the student's line.
+func TestClassSaysTamperingAndOtherStages(t *testing.T) {
+	s, class := startClass(t, "template/signed", testJoin())
+	bob := newStudent(t, s.url, "127.0.0.2", chromeUA)
+	bob.submit("Bob", "bob@example.com")
+	u, _ := url.Parse(s.url)
+	cookies := bob.c.Jar.Cookies(u)
+	if len(cookies) == 0 {
+		t.Fatal("the student got no cookie")
+	}
+	v := cookies[0].Value
+	altered := v[:len(v)-5] + "AAAAA"
+	if altered == v {
+		altered = v[:len(v)-5] + "BBBBB"
+	}
+	newStudent(t, s.url, "127.0.0.2", chromeUA).do("GET", "/show", nil, "session="+altered)
+	news := s.out.wait(t, "Student .2, Chrome, did a challenge: ")
+	if !strings.Contains(news, "Student .2, Chrome, did a challenge of stage 2: Your browser keeps the cookie and sends it back.") {
+		t.Errorf("a challenge of stage 2 done in stage 4 is not said with its stage:\n%s", news)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for rows := class.Rows(); (len(rows) == 0 || rows[0].Tampered == 0) && time.Now().Before(deadline); rows = class.Rows() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	out := s.answer("class", "1. Student")
+	for _, want := range []string{
+		"Challenge 1: 1 student tampered with a cookie, and it was refused.",
+		"; its last cookie was refused (",
+		"; sent a tampered cookie once, and it was refused; did 1 of 2 challenges of this stage.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("class lacks %q:\n%s", want, out)
+		}
 	}
 }
 
