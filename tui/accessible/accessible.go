@@ -13,6 +13,12 @@
 // curl are announced as they arrive, a line each, between answers and
 // never inside one, and rate-limited to stay listenable.
 //
+// In classroom mode (Options.Class, formtest tutor --classroom) it says
+// how students join, in words (no QR code), the class command says the
+// class a browser a line, and the students' requests are not announced
+// one by one: a browser joining and a student's challenge are. The
+// learner's challenges are then the teacher's, done from this machine.
+//
 // It reads lines from In and writes to Out, and needs no terminal at all.
 package accessible
 
