@@ -113,7 +113,8 @@ with the lesson's public key instead, so students can forge sessions.
 With --accessible (or $ACCESSIBLE set) the tutor is interactive a line at
 a time, for screen readers and braille displays: type a command (run,
 next, tamper, hint, help...) and Enter; every answer is printed below the
-last and nothing is redrawn.`,
+last and nothing is redrawn. With --classroom too, it says in words how
+students join (join says it again), and class lists the class.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
   formtest tutor --plain > transcript.txt
