@@ -113,7 +113,8 @@ with the lesson's public key instead, so students can forge sessions.
 With --accessible (or $ACCESSIBLE set) the tutor is interactive a line at
 a time, for screen readers and braille displays: type a command (run,
 next, tamper, hint, help...) and Enter; every answer is printed below the
-last and nothing is redrawn.`,
+last and nothing is redrawn. With --classroom too, it says in words how
+students join (join says it again), and class lists the class.`,
 		Example: `  formtest tutor
   formtest tutor --name Ada --email ada@example.com
   formtest tutor --plain > transcript.txt
@@ -328,22 +329,24 @@ func runTutor(ctx context.Context, opts *tutorOptions) error {
 	}
 	var classModel *classroom.Model // classroom mode: the class view's model, fed from the server's stream
 	if class != nil {
-		note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
 		challenges, err := classChallenges(eng)
 		if err != nil {
 			return err
 		}
 		classModel = classroom.New(classroom.Options{Server: srv, Challenges: challenges})
-		watch := eng.Watch(1024)
-		defer watch.Close()
-		go classModel.Feed(ctx, watch.C)
+		if view != viewAccessible { // the accessible tutor says how to join, and feeds the class itself
+			note = strings.TrimSpace(classroomNote(join) + " " + note) // first: the class needs it most
+			watch := eng.Watch(1024)
+			defer watch.Close()
+			go classModel.Feed(ctx, watch.C)
+		}
 	}
 
 	if storeWarning != "" {
 		note = strings.TrimSpace(note + " " + storeWarning)
 	}
 	if view == viewAccessible {
-		return runAccessibleTutor(ctx, opts, eng, form, note, string(first))
+		return runAccessibleTutor(ctx, opts, eng, form, note, string(first), classModel, join)
 	}
 	mopts := tui.Options{
 		Engine: eng,

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/formtest/formtest/lessons/check"
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/tui/accessible"
 )
@@ -53,8 +54,10 @@ func pickTutorView(opts *tutorOptions) (tutorView, error) {
 }
 
 // runAccessibleTutor runs the line-by-line view on eng until the learner
-// quits. first is the first stage's key, saved on --reset.
-func runAccessibleTutor(ctx context.Context, opts *tutorOptions, eng *engine.Engine, form engine.Form, note, first string) error {
+// quits. first is the first stage's key, saved on --reset. In classroom
+// mode class is the class, not yet fed (the view feeds it), and join how
+// students reach the server; both are nil otherwise.
+func runAccessibleTutor(ctx context.Context, opts *tutorOptions, eng *engine.Engine, form engine.Form, note, first string, class *classroom.Model, join *classroom.Join) error {
 	aopts := accessible.Options{
 		Engine: eng,
 		Form:   form,
@@ -62,6 +65,8 @@ func runAccessibleTutor(ctx context.Context, opts *tutorOptions, eng *engine.Eng
 		Out:    opts.Out,
 		Note:   note,
 		Color:  opts.Color,
+		Class:  class,
+		Join:   join,
 	}
 	if course, err := check.Embedded(eng.Stages()); err == nil {
 		aopts.Challenges = check.NewTracker(course, eng.Progress(), nil)

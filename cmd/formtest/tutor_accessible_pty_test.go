@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -371,4 +373,47 @@ func TestTutorAccessibleResumesAndResets(t *testing.T) {
 	}
 	io.WriteString(r.pty, "q\r")
 	r.exit()
+}
+
+var classLocalURL = regexp.MustCompile(`On this machine it answers at (http://127\.0\.0\.1:\d+)`)
+
+// --classroom --accessible on a real terminal: how to join, a student
+// (a browser at 127.0.0.2) announced and listed with the email masked,
+// nothing redrawn and no QR code's blocks.
+func TestTutorAccessibleClassroom(t *testing.T) {
+	r := startPty(t, nil, "tutor", "--classroom", "--accessible", "--store", "cookie", "--addr", "127.0.0.1:0")
+	welcome := r.wait("\n> ")
+	m := classLocalURL.FindStringSubmatch(welcome)
+	if m == nil || !strings.Contains(welcome, "How students join the class.") || !strings.Contains(welcome, "Session key: a random key made for this run, never shown") {
+		t.Fatalf("the welcome does not say how to join:\n%s", welcome)
+	}
+	if out := r.typeLine("stage 2"); !strings.Contains(out, "Stage 2 for the whole class") {
+		t.Errorf("stage 2 is not said to be the whole class's:\n%s", out)
+	}
+	jar, _ := cookiejar.New(nil)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}, Timeout: 5 * time.Second}
+	c := &http.Client{Jar: jar, Transport: &http.Transport{DialContext: d.DialContext}, Timeout: 5 * time.Second}
+	req, _ := http.NewRequest("POST", m[1]+"/users", strings.NewReader("name=Ann&email=ann%40example.com"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r.wait("Student .2, Firefox, did a challenge")
+	out := r.typeLine("class")
+	if !strings.Contains(out, "1. Student .2, Firefox: submitted Ann, email beginning a, the rest hidden; holds a session; did 1 of 2 challenges of this stage.") {
+		t.Errorf("class:\n%s", out)
+	}
+	io.WriteString(r.pty, "q\r")
+	r.wait("Goodbye.")
+	if code := r.exit(); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	out = r.output()
+	checkNeverRedrawn(t, out)
+	if strings.Contains(out, "ann@example.com") {
+		t.Errorf("the email was said whole:\n%s", out)
+	}
 }

@@ -13,6 +13,12 @@
 // curl are announced as they arrive, a line each, between answers and
 // never inside one, and rate-limited to stay listenable.
 //
+// In classroom mode (Options.Class, formtest tutor --classroom) it says
+// how students join, in words (no QR code), the class command says the
+// class a browser a line, and the students' requests are not announced
+// one by one: a browser joining and a student's challenge are. The
+// learner's challenges are then the teacher's, done from this machine.
+//
 // It reads lines from In and writes to Out, and needs no terminal at all.
 package accessible
 
@@ -27,6 +33,7 @@ import (
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/lessons/check"
+	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 )
 
@@ -35,6 +42,9 @@ import (
 // ticks it returns.
 type Tracker interface {
 	Observe(o engine.Observation) []check.Tick
+	// Learn takes in what o tells about cookies without counting it: in
+	// classroom mode, for the students' requests.
+	Learn(o engine.Observation)
 	Stage(stage string) []check.Status
 	NextHint(id string, d lessons.HintData) (check.Hint, error)
 	HintData(e *engine.Engine) lessons.HintData
@@ -60,8 +70,20 @@ type Options struct {
 	// SaveProgress, when set, saves the learner's progress (with the
 	// challenges filled in by Challenges).
 	SaveProgress func(engine.Progress) error
-	// Challenges, when set, recognises the learner's challenges.
+	// Challenges, when set, recognises the learner's challenges: in
+	// classroom mode the teacher's, done from this machine (the server's
+	// ClassExempt addresses); the students' requests only teach it their
+	// cookies.
 	Challenges Tracker
+	// Class, when set, is the class of formtest tutor --classroom (with a
+	// class tracker, classroom.Options.Challenges, for its challenges):
+	// Run feeds it every observation, so the caller must not. The class
+	// command reads it; a browser joining and a student's challenge are
+	// announced, and the students' requests are not, one by one.
+	Class *classroom.Model
+	// Join is how students reach the server; with Class, it is said at
+	// the start and by the join command.
+	Join *classroom.Join
 	// Color marks verdicts and headings with colour too (never alone).
 	Color bool
 	// Now is the clock; nil means time.Now.
@@ -95,7 +117,8 @@ type tutor struct {
 	// prompted is set while the prompt is the last thing written.
 	prompted bool
 	traffic  *limiter
-	heard    []heard // the last outside requests, for traffic
+	class    *limiter // the class's news, in classroom mode
+	heard    []heard  // the last outside requests, for traffic
 	quit     bool
 	// skipped are the questions skipped in this run, by id.
 	skipped map[string]bool
@@ -120,6 +143,9 @@ func Run(ctx context.Context, opts Options) error {
 		burst = 3
 	}
 	t.traffic = &limiter{window: window, burst: burst}
+	t.class = &limiter{window: window, burst: burst, sum: func(held, secs int, parts []string, last string) string {
+		return fmt.Sprintf("%d more from the class in the last %s: %s. The last: %s", held, lastSeconds(secs), andList(parts), last)
+	}}
 
 	w := t.eng.Watch(512)
 	defer w.Close()
@@ -158,6 +184,9 @@ func Run(ctx context.Context, opts Options) error {
 			t.observe(o)
 		case <-tick.C:
 			if s := t.traffic.flush(t.now()); s != "" {
+				t.announce(s)
+			}
+			if s := t.class.flush(t.now()); s != "" {
 				t.announce(s)
 			}
 		}
@@ -207,6 +236,17 @@ func (t *tutor) drain(w *engine.Watcher) {
 // observe feeds o to the challenges and announces it when it came from
 // outside the tutor.
 func (t *tutor) observe(o engine.Observation) {
+	if t.fromStudent(o) {
+		if news := t.observeStudent(o); len(news) > 0 {
+			t.announce(news...)
+		}
+		return
+	}
+	if t.classroomMode() {
+		// The tutor's own and this machine's requests count for no
+		// student; the class tracker learns their cookies.
+		t.opts.Class.Add(o)
+	}
 	var ticks []check.Tick
 	if t.opts.Challenges != nil {
 		ticks = t.opts.Challenges.Observe(o)
@@ -300,15 +340,22 @@ func (t *tutor) write(s string) {
 
 // welcome greets the learner and opens the current stage.
 func (t *tutor) welcome() error {
+	heard := fmt.Sprintf("The lesson's server is at %s. Requests that your browser or curl send to it are announced as they arrive.", t.eng.URL())
+	if t.classroomMode() {
+		heard = fmt.Sprintf("The lesson's server is at %s on this machine. Requests from this machine's browser or curl are announced as they arrive, and the challenges you do from it are yours. The students' requests are not read one by one: you hear when a browser joins the class and when a student does a challenge, and class tells you the rest.", t.eng.URL())
+	}
 	lines := []string{
 		"Nothing here is redrawn: each answer is printed below the last. Type a command and press Enter; help lists them, quit leaves.",
-		fmt.Sprintf("The lesson's server is at %s. Requests that your browser or curl send to it are announced as they arrive.", t.eng.URL()),
+		heard,
 		"The lessons name the keys of the full-screen tutor; here you type a word instead: for enter type run, for f type form, for c clear, for t tamper, for capital F forge, for capital S storage. Where a lesson points to the address at the top, it means the one above.",
 	}
 	if t.opts.Note != "" {
 		lines = append(lines, esc(t.opts.Note))
 	}
 	t.say(fmt.Sprintf("formtest tutor, line by line: the sessions lesson in %d stages.", len(t.eng.Stages())), lines...)
+	if t.classroomMode() {
+		t.join()
+	}
 	t.opening(t.eng.Current(), false)
 	t.ready()
 	return t.werr()
@@ -393,7 +440,11 @@ func (t *tutor) do(ctx context.Context, cmd Command) {
 			t.say("", "Could not switch storage: "+esc(err.Error())+".")
 			return
 		}
-		t.say("", StorageSentence(sc, t.eng.HasDatabase()))
+		s := StorageSentence(sc, t.eng.HasDatabase())
+		if t.classroomMode() && !sc.NoDatabase {
+			s += " This is for the whole class: from its next request, every student's browser has its session kept in " + storagePlace(sc.Storage) + ", and its cookies from before no longer count either."
+		}
+		t.say("", s)
 	case OpClear:
 		t.eng.Tutor().Clear()
 		t.say("", "Cookie jar cleared, as in a new browser: the next request carries no cookie.")
@@ -407,6 +458,10 @@ func (t *tutor) do(ctx context.Context, cmd Command) {
 		t.askReset(st)
 	case OpTraffic:
 		t.hearTraffic(cmd.N)
+	case OpClass:
+		t.hearClass(cmd.N)
+	case OpJoin:
+		t.join()
 	}
 }
 

@@ -40,6 +40,11 @@ const (
 	// OpReset forgets the stage's challenges, answers and hints, after a
 	// yes.
 	OpReset
+	// OpClass says the class (classroom mode): its counts, and its
+	// browsers from number Command.N on (from the first when N is 0).
+	OpClass
+	// OpJoin says how students join the class (classroom mode).
+	OpJoin
 	OpRepeat
 	OpHelp
 	OpQuit
@@ -79,6 +84,8 @@ func commandTable() []command {
 		{OpHint, "hint", "h", "", "hear the next hint for the first challenge not done; hint 2 for the second challenge"},
 		{OpTraffic, "traffic", "", "", "hear the last requests from your browser or curl again; traffic 7 reads request 7 whole"},
 		{OpReset, "reset", "", "", "forget this stage's challenges, answers and hints, after a yes"},
+		{OpClass, "class", "", "", "with --classroom, hear the class in this stage: the counts, each challenge's, then each student's browser in a line; class 21 goes on from the 21st"},
+		{OpJoin, "join", "j", "", "with --classroom, hear again how students join"},
 		{OpHelp, "help", "", "", "hear this list"},
 		{OpQuit, "quit", "q", "", "save your progress and leave"},
 	}
@@ -88,8 +95,9 @@ func commandTable() []command {
 type Command struct {
 	Op Op
 	// N is the stage number of OpStage, the challenge number of OpHint
-	// (0 for the next one not done), or the request number of OpTraffic
-	// (0 for the list).
+	// (0 for the next one not done), the request number of OpTraffic
+	// (0 for the list), or the first browser OpClass lists (0 for the
+	// first).
 	N int
 }
 
@@ -143,7 +151,7 @@ func Parse(line string) (Command, error) {
 		return Command{}, err
 	}
 	switch c.op {
-	case OpStage, OpHint, OpTraffic:
+	case OpStage, OpHint, OpTraffic, OpClass:
 		if len(args) == 0 {
 			if c.op == OpStage {
 				return Command{}, &ParseError{Input: line, Reason: "Which stage? Type stage and a number, such as stage 4."}

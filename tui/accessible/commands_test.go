@@ -33,7 +33,12 @@ func TestParse(t *testing.T) {
 		{"s", Command{Op: OpStorage}},
 		{"sto", Command{Op: OpStorage}},
 		{"clear", Command{Op: OpClear}},
-		{"cl", Command{Op: OpClear}},
+		{"cle", Command{Op: OpClear}},
+		{"class", Command{Op: OpClass}},
+		{"cla", Command{Op: OpClass}},
+		{"class 21", Command{Op: OpClass, N: 21}},
+		{"join", Command{Op: OpJoin}},
+		{"j", Command{Op: OpJoin}},
 		{"code", Command{Op: OpCode}},
 		{"co", Command{Op: OpCode}},
 		{"more", Command{Op: OpMore}},
@@ -69,7 +74,12 @@ func TestParseErrors(t *testing.T) {
 		reason    string
 	}{
 		{"xyzzy", nil, ""},
-		{"c", []string{"code", "clear", "challenges"}, ""},
+		{"c", []string{"code", "clear", "challenges", "class"}, ""},
+		// class made "cl" ambiguous: it was clear's.
+		{"cl", []string{"clear", "class"}, ""},
+		{"class 0", nil, "class takes a number from 1"},
+		{"class all", nil, "class takes a number from 1"},
+		{"join now", nil, "join takes nothing after it"},
 		{"st", []string{"stage", "storage"}, ""},
 		{"fo", []string{"forge", "form"}, ""},
 		{"stage", nil, "Which stage?"},

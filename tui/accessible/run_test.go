@@ -74,11 +74,16 @@ func start(t *testing.T, at string, adjust ...func(*Options)) *session {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startOn(t, srv, &http.Server{Handler: srv}, at, adjust...)
+}
+
+// startOn is start over srv, served by hs.
+func startOn(t *testing.T, srv *server.Server, hs *http.Server, at string, adjust ...func(*Options)) *session {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	url := "http://" + ln.Addr().String()
@@ -123,6 +128,18 @@ func (s *session) typeLine(line string) string {
 		s.t.Fatal(err)
 	}
 	return s.out.wait(s.t, "\n"+prompt)
+}
+
+// answer types a line, waits for text in the answer and then for the
+// prompt after it: for a view that may announce between answers. It
+// returns the output from the line typed.
+func (s *session) answer(line, text string) string {
+	s.t.Helper()
+	if _, err := io.WriteString(s.in, line+"\n"); err != nil {
+		s.t.Fatal(err)
+	}
+	out := s.out.wait(s.t, text)
+	return out + s.out.wait(s.t, "\n"+prompt)
 }
 
 func TestRunReadsAnExchangeForListening(t *testing.T) {

@@ -43,6 +43,9 @@ func (t *tutor) gotoStage(i int) {
 		return
 	}
 	t.last = nil
+	if t.classroomMode() {
+		t.say("", fmt.Sprintf("Stage %d for the whole class: every student's browser meets it from its next request, with sessions kept in %s.", sc.Stage.Index+1, storagePlace(t.eng.Storage())))
+	}
 	t.opening(sc.Stage, sc.NoDatabase)
 	if err := t.store(); err != nil {
 		t.say("", saveFailed(err))
@@ -215,6 +218,20 @@ func (t *tutor) showCookie() {
 		}
 	}
 	t.say("The session cookies of the last exchange, whole.", lines...)
+}
+
+// storagePlace says where a storage keeps sessions: "signed cookies",
+// "the database".
+func storagePlace(st server.Storage) string {
+	switch st {
+	case server.StorageServer:
+		return "the database"
+	case server.StorageEncrypted:
+		return "encrypted cookies"
+	case server.StorageSigned:
+		return "signed cookies"
+	}
+	return engine.StorageName(st)
 }
 
 // withArticle puts "a" or "an" before a noun phrase.

@@ -12,6 +12,10 @@ import (
 type limiter struct {
 	window time.Duration
 	burst  int
+	// sum, when set, says the held lines: how many, over how many
+	// seconds, how many of each label ("3 joined"), and the last. nil
+	// means the traffic's summary ("2 from Firefox").
+	sum func(held, secs int, byLabel []string, last string) string
 
 	said []time.Time // when lines were said, within the last window
 
@@ -53,12 +57,21 @@ func (l *limiter) flush(now time.Time) string {
 	if l.held == 1 {
 		s = l.lastHeld
 	} else {
+		secs := int(now.Sub(l.heldSince).Round(time.Second) / time.Second)
 		parts := make([]string, len(l.labels))
 		for i, lb := range l.labels {
-			parts[i] = fmt.Sprintf("%d from %s", l.byLabel[lb], lb)
+			if l.sum != nil {
+				parts[i] = fmt.Sprintf("%d %s", l.byLabel[lb], lb)
+			} else {
+				parts[i] = fmt.Sprintf("%d from %s", l.byLabel[lb], lb)
+			}
 		}
-		s = fmt.Sprintf("%d more requests in the last %d seconds: %s. The last: %s Type traffic to hear the last ten.",
-			l.held, int(now.Sub(l.heldSince).Round(time.Second)/time.Second), andList(parts), l.lastHeld)
+		if l.sum != nil {
+			s = l.sum(l.held, secs, parts, l.lastHeld)
+		} else {
+			s = fmt.Sprintf("%d more requests in the last %s: %s. The last: %s Type traffic to hear the last ten.",
+				l.held, lastSeconds(secs), andList(parts), l.lastHeld)
+		}
 	}
 	l.held = 0
 	l.prune(now)
@@ -69,4 +82,13 @@ func (l *limiter) flush(now time.Time) string {
 // prune forgets lines said more than a window ago.
 func (l *limiter) prune(now time.Time) {
 	l.said = slices.DeleteFunc(l.said, func(t time.Time) bool { return now.Sub(t) >= l.window })
+}
+
+// lastSeconds says a span of seconds after "in the last": "second", "5
+// seconds".
+func lastSeconds(secs int) string {
+	if secs <= 1 {
+		return "second"
+	}
+	return fmt.Sprintf("%d seconds", secs)
 }
