@@ -27,12 +27,24 @@ func fold(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
-// wrap word-wraps s to width cells; 0 or less means no limit.
+// wrap word-wraps s to width cells; 0 or less means no limit. ansi.Wrap
+// can leave the space it broke at on a line, before a word that starts
+// with a hyphen ("or use --secret-file"), one cell too many: it goes.
 func wrap(s string, width int) string {
 	if width <= 0 {
 		return s
 	}
-	return ansi.Wrap(s, width, "")
+	w := ansi.Wrap(s, width, "")
+	if !strings.Contains(w, " \n") && !strings.HasSuffix(w, " ") {
+		return w
+	}
+	lines := strings.Split(w, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // indentWrap word-wraps s to width cells, prefix included, and starts every

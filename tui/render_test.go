@@ -152,3 +152,22 @@ func TestRenderSessionVerdicts(t *testing.T) {
 		t.Errorf("session of an exchange without cookies = %q", got)
 	}
 }
+
+// TestWrapNeverWider: no line of wrap's is wider than asked, even where
+// ansi.Wrap breaks before a word starting with a hyphen.
+func TestWrapNeverWider(t *testing.T) {
+	s := "Session key: the key from class.keys (sessions outlive a restart); or use --secret-file keeps them and -x --y z"
+	for width := 5; width < 60; width++ {
+		got := wrap(s, width)
+		for _, l := range strings.Split(got, "\n") {
+			if ansi.StringWidth(l) > width {
+				t.Errorf("wrap(…, %d) has a line of %d cells: %q", width, ansi.StringWidth(l), l)
+			}
+		}
+		// Words may be broken at hyphens or cut when too long, but no
+		// letter is lost.
+		if strings.Join(strings.Fields(got), "") != strings.Join(strings.Fields(s), "") {
+			t.Errorf("wrap(…, %d) lost letters: %q", width, got)
+		}
+	}
+}
