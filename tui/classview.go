@@ -113,11 +113,15 @@ func (m *Model) waitClass() tea.Cmd {
 	if m.class == nil {
 		return nil
 	}
-	c, last, now, done := m.class.model.Changed(), m.class.last, m.class.now, m.class.done
+	c, last, now, done, fed := m.class.model.Changed(), m.class.last, m.class.now, m.class.done, m.class.model.Fed()
 	return func() tea.Msg {
 		select {
 		case <-c:
 		case <-done:
+			return nil
+		case <-fed:
+			// The class's feed ended (the tutor is stopping from outside,
+			// its context done): nothing more will change.
 			return nil
 		}
 		if d := classMinGap - now().Sub(last); d > 0 {

@@ -754,3 +754,28 @@ func goroutines() string {
 	buf := make([]byte, 1<<20)
 	return string(buf[:runtime.Stack(buf, true)])
 }
+
+// TestClassViewWaitEndsWithTheFeed: stopped from outside (the tutor's
+// context done, so the class's feed ends), the view's wait for the class
+// ends too, though the Model never saw a quit.
+func TestClassViewWaitEndsWithTheFeed(t *testing.T) {
+	e, _, _ := classEngine(t)
+	class := classroom.New(classroom.Options{})
+	w := e.Watch(16)
+	defer w.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	go class.Feed(ctx, w.C)
+	m := classModel(t, e, class, nil)
+	got := make(chan tea.Msg, 1)
+	wait := m.waitClass()
+	go func() { got <- wait() }()
+	cancel()
+	select {
+	case msg := <-got:
+		if msg != nil {
+			t.Errorf("the wait ended with %#v, want nothing", msg)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the wait for the class is still blocked 5s after its feed ended")
+	}
+}

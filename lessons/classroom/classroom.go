@@ -174,6 +174,9 @@ type Model struct {
 	evicted uint64
 	missed  uint64
 	changed chan struct{}
+	// fed is closed when Feed returns.
+	fed      chan struct{}
+	fedClose sync.Once
 }
 
 // New returns an empty class.
@@ -186,6 +189,7 @@ func New(opts Options) *Model {
 		challenges:   opts.Challenges,
 		rows:         make(map[Key]*row),
 		changed:      make(chan struct{}, 1),
+		fed:          make(chan struct{}),
 	}
 	return m
 }
@@ -197,8 +201,10 @@ func cmpOr(v, def int) int {
 	return v
 }
 
-// Feed adds every observation from c until c is closed or ctx is done.
+// Feed adds every observation from c until c is closed or ctx is done;
+// then Fed's channel is closed.
 func (m *Model) Feed(ctx context.Context, c <-chan engine.Observation) {
+	defer m.fedClose.Do(func() { close(m.fed) })
 	for {
 		select {
 		case <-ctx.Done():
@@ -211,6 +217,10 @@ func (m *Model) Feed(ctx context.Context, c <-chan engine.Observation) {
 		}
 	}
 }
+
+// Fed returns a channel that is closed when Feed has returned: nothing
+// more will change, and a view waiting on Changed can stop.
+func (m *Model) Fed() <-chan struct{} { return m.fed }
 
 // Changed returns a channel that receives a value after the class changes;
 // many changes may come to one value. A view waits on it to redraw.
