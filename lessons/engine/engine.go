@@ -133,18 +133,27 @@ func New(opts Options) (*Engine, error) {
 	if _, err := e.SetStorage(e.stages[e.idx].Storage); err != nil {
 		return nil, err
 	}
-	e.sub = e.srv.Subscribe(subscriptionBuffer)
+	buffer := subscriptionBuffer
+	if _, class := e.srv.Classroom(); class {
+		buffer = classSubscriptionBuffer
+	}
+	e.sub = e.srv.Subscribe(buffer)
 	go e.watch()
 	return e, nil
 }
 
 // subscriptionBuffer is how many of the server's records the engine's
-// subscription holds. watch drains it at once, only pairing records and
-// handing them on, but a class of hundreds sends hundreds a second, and a
-// loaded machine can hold watch up for a moment: a lost record is a
-// tutor's request left without its record, and a class's request the
-// views never count (they are told how many, in Observation.Missed).
-const subscriptionBuffer = 4096
+// subscription holds; classSubscriptionBuffer, in classroom mode. watch
+// drains it at once, only pairing records and handing them on, but a
+// class of hundreds sends hundreds a second, and a loaded machine can
+// hold watch up for a moment: a lost record is a tutor's request left
+// without its record, and a class's request the views never count (they
+// are told how many, in Observation.Missed). One learner needs far fewer,
+// and a smaller buffer starts the tutor sooner.
+const (
+	subscriptionBuffer      = 256
+	classSubscriptionBuffer = 4096
+)
 
 // stageOf reads lesson l, the i-th, into a Stage.
 func stageOf(i int, l lessons.Lesson) (Stage, error) {

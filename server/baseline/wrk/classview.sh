@@ -24,7 +24,11 @@ echo '{"version":1,"current":"template","done":[]}' > "$dir/state/formtest/tutor
 port=5091
 tmux new-session -d -s "$sess" -x 120 -y 40 "XDG_STATE_HOME=$dir/state $dir/formtest tutor --classroom --store cookie --addr 127.0.0.1:$port"
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-tmux send-keys -t "$sess" Enter # close the join screen: the class view
+# Keys typed before the program reads its terminal are lost: wait for the
+# join screen's help line, then close it for the class view.
+for _ in $(seq 100); do tmux capture-pane -p -t "$sess" | grep -q 'enter to the class' && break; sleep 0.1; done
+tmux send-keys -t "$sess" Enter
+for _ in $(seq 100); do tmux capture-pane -p -t "$sess" | grep -q 'client  browser' && break; sleep 0.1; done
 pid=$(pgrep -f "^$dir/formtest tutor" | head -1)
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
@@ -46,7 +50,7 @@ for i in $(seq "$presses"); do
     lat+=($(( ($(date +%s%N) - s) / 1000 )))
   done
 done
-wait "$load"
+wait "$load" 2>/dev/null || true # gone already after a long run of presses
 t1=$(ticks)
 echo "== $n students at $rate requests/s each, class view on screen"
 cat "$dir/load.txt"
