@@ -105,9 +105,10 @@ every interface and a free port (or --addr), with a fresh random key for
 the run (--secret or --secret-file to keep sessions across restarts), a
 request budget per computer, and each student's own session at /me. It
 opens on the URLs to join and a QR code of the first, then shows the
-class, a row per student's browser (P: a layout for a projector). With
---plain it prints the URLs and the code, then logs the class's requests, a
-line each, until interrupted. --lesson-key signs
+class, a row per student's browser, and how many students did each of the
+stage's challenges (P: a layout for a projector). With --plain it prints
+the URLs and the code, then logs the class's requests, a line each, until
+interrupted. --lesson-key signs
 with the lesson's public key instead, so students can forge sessions.
 
 With --accessible (or $ACCESSIBLE set) the tutor is interactive a line at
