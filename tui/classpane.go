@@ -370,6 +370,11 @@ func (p *classPane) doneWords(r *classroom.Row) string {
 	if tr == nil {
 		return ""
 	}
+	if r.Tutor {
+		// This machine's work is the teacher's own (the tutor's
+		// challenges), not counted for the class.
+		return "you"
+	}
 	done, total := tr.StudentDone(r.Addr, p.stage.Key)
 	if total == 0 {
 		return ""
@@ -455,6 +460,9 @@ func summaryLine(s classroom.Summary) string {
 	}
 	if s.Clients > s.InStage {
 		line += fmt.Sprintf("; %d clients in all", s.Clients)
+	}
+	if s.Tutor > 0 {
+		line += " (this machine's browsers, \"you\", not counted)"
 	}
 	if s.Evicted > 0 {
 		line += fmt.Sprintf(" (%d forgotten to make room)", s.Evicted)

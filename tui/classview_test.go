@@ -220,6 +220,17 @@ func TestClassViewProgram(t *testing.T) {
 			t.Errorf("the class's %s: %d students, want %d", c.Challenge.ID, c.Students, want)
 		}
 	}
+	// This machine's browser has a row of its own, marked as the teacher's
+	// and left out of the class's counts.
+	if s := class.Summary(server.StageTemplate); s.Clients != 3 || s.Tutor != 1 {
+		t.Errorf("summary counts %d clients and %d of this machine, want 3 and 1", s.Clients, s.Tutor)
+	}
+	if got := doneColumn(t, view, "Teach"); got != "you" {
+		t.Errorf("the teacher's row's done column is %q, want \"you\":\n%s", got, view)
+	}
+	if !strings.Contains(view, `(this machine's browsers, "you", not counted)`) {
+		t.Errorf("the counts do not say this machine is left out:\n%s", view)
+	}
 }
 
 // settle waits until the class holds n clients and the view took them in.

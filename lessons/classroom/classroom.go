@@ -119,6 +119,10 @@ type Row struct {
 	Foreign int
 	// First and Last are when its first and latest requests arrived.
 	First, Last time.Time
+	// Tutor is set for a browser on the tutor's own machine (an address
+	// the server exempts, server.Server.ClassExempt, when Options.Server
+	// is set): the teacher's, not a student's. Summary leaves it out.
+	Tutor bool
 }
 
 // stageState is what a row did in one stage.
@@ -259,6 +263,7 @@ func (m *Model) Add(o engine.Observation) []check.Tick {
 	defer m.mu.Unlock()
 	m.missed += o.Missed
 	r := m.row(k, e.Start)
+	r.Tutor = m.srv != nil && m.srv.ClassExempt(k.Addr)
 	r.Requests++
 	r.Last = e.Start
 	r.Stage, r.Storage = e.Stage, e.Storage
@@ -488,9 +493,10 @@ func (m *Model) Exchanges(k Key) []engine.Observation {
 // Summary sums up the class in one stage.
 type Summary struct {
 	Stage server.Stage
-	// Clients is how many clients the class has; InStage how many sent a
+	// Clients is how many clients the class has, the tutor's own machine's
+	// left out (Row.Tutor; Tutor counts those); InStage how many sent a
 	// request in Stage.
-	Clients, InStage int
+	Clients, InStage, Tutor int
 	// WithSession is how many of those held a session after their latest
 	// request in Stage; Submitted how many posted the form in it.
 	WithSession, Submitted int
@@ -507,8 +513,13 @@ type Summary struct {
 func (m *Model) Summary(st server.Stage) Summary {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := Summary{Stage: st, Clients: len(m.rows), Evicted: m.evicted, Missed: m.missed}
+	s := Summary{Stage: st, Evicted: m.evicted, Missed: m.missed}
 	for _, r := range m.rows {
+		if r.Tutor {
+			s.Tutor++
+			continue
+		}
+		s.Clients++
 		if ss, ok := r.stages[st]; ok {
 			s.InStage++
 			if ss.session {
