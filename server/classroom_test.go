@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/formtest/formtest/server/servertest"
 	"github.com/formtest/formtest/server/sessionstore"
 )
 
@@ -71,20 +71,7 @@ func randomKey(t testing.TB) []byte {
 // cookies and does not follow redirects.
 func student(t testing.TB, source string) *http.Client {
 	t.Helper()
-	ip := net.ParseIP(source)
-	if ip == nil {
-		t.Fatalf("bad source address %q", source)
-	}
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 5 * time.Second}
-	tr := &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4}
-	t.Cleanup(tr.CloseIdleConnections)
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{
-		Transport:     tr,
-		Jar:           jar,
-		Timeout:       10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return servertest.NoRedirects(servertest.Browser(t, source))
 }
 
 func TestClassroomBudgetIsPerClient(t *testing.T) {
@@ -410,7 +397,7 @@ func TestClassroomConnectionsPerAddress(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 	dial := func(src string) net.Conn {
 		t.Helper()
-		c, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}).Dial("tcp", ln.Addr().String())
+		c, err := servertest.Dialer(t, src).Dial("tcp", ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}

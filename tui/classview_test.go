@@ -5,9 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
 	"runtime"
@@ -25,6 +23,7 @@ import (
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/servertest"
 	"github.com/formtest/formtest/tui/qrtext"
 )
 
@@ -41,7 +40,7 @@ func classEngine(t *testing.T) (*engine.Engine, *classroom.Model, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := handlerServer(t, srv.HTTPServer("").Handler)
+	u := servertest.Serve(t, srv.HTTPServer("").Handler)
 	// Stage 2, the first to keep a session.
 	e, err := engine.New(engine.Options{Lessons: testLessons(t), Server: srv, URL: u, Progress: engine.Progress{Current: "session"}})
 	if err != nil {
@@ -83,11 +82,7 @@ type student struct {
 
 func newStudent(t *testing.T, base, src, ua string) *student {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-	tr := &http.Transport{DialContext: d.DialContext}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &student{t: t, base: base, ua: ua, c: &http.Client{Jar: jar, Transport: tr, Timeout: 5 * time.Second}}
+	return &student{t: t, base: base, ua: ua, c: servertest.Browser(t, src)}
 }
 
 // do sends a request with the student's browser's User-Agent and any
@@ -128,8 +123,7 @@ func (s *student) submit(name, email string) {
 // answer's status line.
 func rawRequest(t *testing.T, base, src, req string) string {
 	t.Helper()
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-	c, err := d.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	c, err := servertest.Dialer(t, src).Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/servertest"
 	"github.com/formtest/formtest/server/sessionstore"
 )
 
@@ -32,7 +32,7 @@ func testEngine(t *testing.T, p engine.Progress, db bool) (*engine.Engine, *serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := handlerServer(t, srv.HTTPServer("").Handler)
+	url := servertest.Serve(t, srv.HTTPServer("").Handler)
 	if p.Predictions == nil {
 		p.Predictions = allAnswered(t)
 	}
@@ -93,19 +93,6 @@ func observed(t *engine.Trip) bool {
 		}
 	}
 	return true
-}
-
-// handlerServer serves h on a loopback port and returns its URL.
-func handlerServer(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: h}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	return "http://" + ln.Addr().String()
 }
 
 // testLessons returns the embedded lessons.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/servertest"
 )
 
 func TestPlanClassroomKeys(t *testing.T) {
@@ -302,7 +302,7 @@ func TestTutorClassroomPlain(t *testing.T) {
 	waitFor(t, out, "GET /me -> 200; cookie refused")
 	// A hostile student: a 4 KB target and a User-Agent that would turn
 	// the teacher's text around. Neither reaches the screen as sent.
-	conn, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.4")}}).Dial("tcp", strings.TrimPrefix(base, "http://"))
+	conn, err := servertest.Dialer(t, "127.0.0.4").Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,11 +356,7 @@ func waitFor(t *testing.T, out *syncBuffer, want string) {
 
 // classStudent is a client whose connections come from source.
 func classStudent(t *testing.T, source string) *http.Client {
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(source)}}
-	tr := &http.Transport{DialContext: d.DialContext}
-	t.Cleanup(tr.CloseIdleConnections)
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second}
+	return servertest.Browser(t, source)
 }
 
 func post(t *testing.T, c *http.Client, u string, form url.Values) {

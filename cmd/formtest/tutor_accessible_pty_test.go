@@ -6,9 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +20,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/server/servertest"
 )
 
 // TestMain removes the binary the tests built, if they built one.
@@ -390,9 +389,7 @@ func TestTutorAccessibleClassroom(t *testing.T) {
 	if out := r.typeLine("stage 2"); !strings.Contains(out, "Stage 2 for the whole class") {
 		t.Errorf("stage 2 is not said to be the whole class's:\n%s", out)
 	}
-	jar, _ := cookiejar.New(nil)
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}, Timeout: 5 * time.Second}
-	c := &http.Client{Jar: jar, Transport: &http.Transport{DialContext: d.DialContext}, Timeout: 5 * time.Second}
+	c := servertest.Browser(t, "127.0.0.2")
 	req, _ := http.NewRequest("POST", m[1]+"/users", strings.NewReader("name=Ann&email=ann%40example.com"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/servertest"
 	"github.com/formtest/formtest/server/sessionstore"
 )
 
@@ -71,7 +71,7 @@ func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := serve(t, srv)
+	u := servertest.Serve(t, srv)
 	ls, err := lessons.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -110,19 +110,6 @@ func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func
 	}()
 	t.Cleanup(func() { w.Close(); <-done })
 	return h
-}
-
-// serve serves h on a loopback port and returns its URL.
-func serve(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: h}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	return "http://" + ln.Addr().String()
 }
 
 // sync sends a request from a probe client and waits until the tracker
@@ -214,8 +201,7 @@ func (h *harness) browser(ua string) *learner {
 // from makes l send its requests from the loopback address ip, as a
 // student on another machine of the class would.
 func (l *learner) from(ip string) *learner {
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
-	l.hc.Transport = &http.Transport{DialContext: d.DialContext}
+	l.hc.Transport = servertest.Transport(l.t, ip)
 	return l
 }
 

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/formtest/formtest/lessons/engine"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/cookiecodec"
+	"github.com/formtest/formtest/server/servertest"
 )
 
 // class starts a classroom server on 127.0.0.1 at the template stage, an
@@ -72,11 +72,7 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, base, source, ua string) *browser {
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(source)}}
-	tr := &http.Transport{DialContext: d.DialContext}
-	t.Cleanup(tr.CloseIdleConnections)
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, ua: ua, base: base, c: &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second}}
+	return &browser{t: t, ua: ua, base: base, c: servertest.Browser(t, source)}
 }
 
 func (b *browser) do(method, path string, form url.Values) int {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/cookiecodec"
+	"github.com/formtest/formtest/server/servertest"
 )
 
 func TestRunHardcodedPostsThenShows(t *testing.T) {
@@ -142,7 +143,7 @@ func TestClientStops(t *testing.T) {
 		http.SetCookie(w, &http.Cookie{Name: "theme", Value: "dark"})
 		w.Write([]byte("ok"))
 	})
-	r, err := NewClient("probe", UserAgent, serve(t, mux))
+	r, err := NewClient("probe", UserAgent, servertest.Serve(t, mux))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,12 @@
 package engine
 
 import (
-	"net"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/servertest"
 	"github.com/formtest/formtest/server/sessionstore"
 )
 
@@ -35,7 +34,7 @@ func testEngineAt(t *testing.T, at string, db bool, now func() time.Time) *Engin
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := serve(t, srv)
+	url := servertest.Serve(t, srv)
 	ls, err := lessons.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -46,17 +45,4 @@ func testEngineAt(t *testing.T, at string, db bool, now func() time.Time) *Engin
 	}
 	t.Cleanup(e.Close)
 	return e
-}
-
-// serve serves h on a loopback port and returns its URL.
-func serve(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: h}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	return "http://" + ln.Addr().String()
 }

@@ -2,9 +2,7 @@ package accessible
 
 import (
 	"io"
-	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/classroom"
 	"github.com/formtest/formtest/server"
+	"github.com/formtest/formtest/server/servertest"
 )
 
 const (
@@ -70,11 +69,7 @@ type student struct {
 
 func newStudent(t *testing.T, base, src, ua string) *student {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-	tr := &http.Transport{DialContext: d.DialContext}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &student{t: t, base: base, ua: ua, c: &http.Client{Jar: jar, Transport: tr, Timeout: 5 * time.Second}}
+	return &student{t: t, base: base, ua: ua, c: servertest.Browser(t, src)}
 }
 
 // do sends a request with the student's User-Agent; form, when set, is
@@ -202,8 +197,7 @@ func TestClassListsStudentsAndKeepsTheTeachersChallenges(t *testing.T) {
 	// in the User-Agent, sent raw.
 	eve := newStudent(t, s.url, "127.0.0.3", chromeUA)
 	eve.submit("Eve\u202egnp.exe", "\u202eeve@example.com")
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.4")}}
-	conn, err := d.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	conn, err := servertest.Dialer(t, "127.0.0.4").Dial("tcp", strings.TrimPrefix(s.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
