@@ -71,52 +71,11 @@ func testJoin(t *testing.T) *classroom.Join {
 		KeyNote: "a random key made for this run, never shown", Rate: 5, Burst: 30}
 }
 
-// student is a browser on a machine of its own: requests from source
+// newStudent is a browser on a machine of its own: requests from source
 // address src, with a cookie jar.
-type student struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-	ua   string
-}
-
-func newStudent(t *testing.T, base, src, ua string) *student {
+func newStudent(t *testing.T, base, src, ua string) *servertest.Student {
 	t.Helper()
-	return &student{t: t, base: base, ua: ua, c: servertest.Browser(t, src)}
-}
-
-// do sends a request with the student's browser's User-Agent and any
-// extra headers.
-func (s *student) do(method, path string, form url.Values, extra http.Header) {
-	s.t.Helper()
-	var body *strings.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	} else {
-		body = strings.NewReader("")
-	}
-	req, err := http.NewRequest(method, s.base+path, body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("User-Agent", s.ua)
-	for k, v := range extra {
-		req.Header[k] = v
-	}
-	resp, err := s.c.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	resp.Body.Close()
-}
-
-// submit posts the form (following the redirect to /show).
-func (s *student) submit(name, email string) {
-	s.t.Helper()
-	s.do("POST", "/users", url.Values{"name": {name}, "email": {email}}, nil)
+	return servertest.NewStudent(t, base, src, ua)
 }
 
 // rawRequest sends req as it is from source address src and reads the
@@ -167,10 +126,10 @@ func TestClassViewProgram(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitForWords(t, tm, "browser", "connected")
 
-	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).Submit("Ann", "ann@example.com")
 	bob := newStudent(t, base, "127.0.0.3", chromeUA)
-	bob.submit("Bob", "bob@example.com")
-	newStudent(t, base, "127.0.0.4", "curl/8.5.0").do("GET", "/", nil, nil)
+	bob.Submit("Bob", "bob@example.com")
+	newStudent(t, base, "127.0.0.4", "curl/8.5.0").Do("GET", "/", nil, nil)
 	waitForWords(t, tm, "Ann", "Bob", "curl")
 	// Their challenges are the class's, counted per student.
 	for start := time.Now(); class.Challenges().Class("session")[0].Students != 2; time.Sleep(10 * time.Millisecond) {
@@ -179,7 +138,7 @@ func TestClassViewProgram(t *testing.T) {
 		}
 	}
 	// The teacher's own browser, on this machine, does the teacher's.
-	newStudent(t, base, "127.0.0.1", firefoxUA).submit("Teach", "teach@example.com")
+	newStudent(t, base, "127.0.0.1", firefoxUA).Submit("Teach", "teach@example.com")
 	waitForWords(t, tm, "Challenge done")
 
 	tm.Type("E")
@@ -268,7 +227,7 @@ func TestClassViewMasksEmails(t *testing.T) {
 	e, class, base := classEngine(t)
 	m := classModel(t, e, class, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).Submit("Ann", "ann@example.com")
 	settle(t, m, class, 1)
 	s := screenOf(t, m)
 	if !strings.Contains(s, "a…@…") || strings.Contains(s, "ann@example.com") {
@@ -316,7 +275,7 @@ func TestClassViewHostile(t *testing.T) {
 	e, class, base := classEngine(t)
 	m := classModel(t, e, class, nil)
 	m.Update(tea.WindowSizeMsg{Width: 90, Height: 24})
-	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).Submit("Ann", "ann@example.com")
 	// Go's server refuses a header with a C0 control character (400), so
 	// the hostile headers carry C1 ones (U+009B is CSI to a UTF-8
 	// terminal), 4 KB of them. The form refuses control characters in a
@@ -371,8 +330,8 @@ func TestClassViewPresenter(t *testing.T) {
 	e, class, base := classEngine(t)
 	m := classModel(t, e, class, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
-	newStudent(t, base, "127.0.0.3", chromeUA).submit("Bob", "bob@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).Submit("Ann", "ann@example.com")
+	newStudent(t, base, "127.0.0.3", chromeUA).Submit("Bob", "bob@example.com")
 	settle(t, m, class, 2)
 	normal := screenOf(t, m)
 	press(t, m, "P")
@@ -413,10 +372,10 @@ func TestClassViewTampered(t *testing.T) {
 	m := classModel(t, e, class, nil)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	bob := newStudent(t, base, "127.0.0.3", chromeUA)
-	bob.submit("Bob", "bob@example.com")
-	newStudent(t, base, "127.0.0.2", firefoxUA).submit("Ann", "ann@example.com")
+	bob.Submit("Bob", "bob@example.com")
+	newStudent(t, base, "127.0.0.2", firefoxUA).Submit("Ann", "ann@example.com")
 	u, _ := url.Parse(base)
-	cs := bob.c.Jar.Cookies(u)
+	cs := bob.Client.Jar.Cookies(u)
 	if len(cs) == 0 {
 		t.Fatal("Bob holds no cookie")
 	}
@@ -425,7 +384,7 @@ func TestClassViewTampered(t *testing.T) {
 	if strings.HasSuffix(v, "A") {
 		last = "B"
 	}
-	bob.do("GET", "/show", nil, http.Header{"Cookie": {cs[0].Name + "=" + v[:len(v)-1] + last}})
+	bob.Do("GET", "/show", nil, http.Header{"Cookie": {cs[0].Name + "=" + v[:len(v)-1] + last}})
 	settle(t, m, class, 2)
 	// Stage 2's challenges, counted per student: both sent their cookie
 	// back; nobody has used a second browser yet.
@@ -662,19 +621,19 @@ func TestClassViewOpenFollows(t *testing.T) {
 	m := classModel(t, e, class, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
 	ann := newStudent(t, base, "127.0.0.2", firefoxUA)
-	ann.submit("Ann", "ann@example.com")
+	ann.Submit("Ann", "ann@example.com")
 	settle(t, m, class, 1)
 	press(t, m, "enter")
 	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 2") || !strings.Contains(s, "GET /show") {
 		t.Fatalf("opened:\n%s", s)
 	}
-	ann.do("GET", "/me", nil, nil)
+	ann.Do("GET", "/me", nil, nil)
 	settle(t, m, class, 1)
 	if s := screenOf(t, m); !strings.Contains(s, "exchange 3 of 3") || !strings.Contains(s, "GET /me") {
 		t.Errorf("the newest exchange did not replace the one shown:\n%s", s)
 	}
 	press(t, m, "[")
-	ann.do("GET", "/", nil, nil)
+	ann.Do("GET", "/", nil, nil)
 	settle(t, m, class, 1)
 	if s := screenOf(t, m); !strings.Contains(s, "exchange 2 of 4") || !strings.Contains(s, "GET /show") {
 		t.Errorf("an older exchange shown did not stay:\n%s", s)

@@ -8,9 +8,12 @@
 package servertest
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,4 +72,67 @@ func Browser(tb testing.TB, src string) *http.Client {
 func NoRedirects(c *http.Client) *http.Client {
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return c
+}
+
+// Student is a browser on a machine of its own, as a classroom test
+// plays one: requests from a source address of its own, with a cookie
+// jar, following redirects, sending a browser's User-Agent.
+type Student struct {
+	tb testing.TB
+	// Base is the server's URL; UA the User-Agent sent.
+	Base, UA string
+	// Client sends the requests (Browser's).
+	Client *http.Client
+}
+
+// NewStudent returns a student at source address src of the server at
+// base, sending User-Agent ua.
+func NewStudent(tb testing.TB, base, src, ua string) *Student {
+	tb.Helper()
+	return &Student{tb: tb, Base: base, UA: ua, Client: Browser(tb, src)}
+}
+
+// Do sends method path, with form posted when it is not nil and header's
+// fields added, following redirects, and returns the last status. It
+// fails the test when the request cannot be sent.
+func (s *Student) Do(method, path string, form url.Values, header http.Header) int {
+	s.tb.Helper()
+	body := strings.NewReader("")
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, s.Base+path, body)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("User-Agent", s.UA)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := s.Client.Do(req)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Submit posts the form with name and email, following the redirect to
+// /show with the cookie it set.
+func (s *Student) Submit(name, email string) int {
+	s.tb.Helper()
+	return s.Do(http.MethodPost, "/users", url.Values{"name": {name}, "email": {email}}, nil)
+}
+
+// Cookies returns the cookies the student's jar holds for the server.
+func (s *Student) Cookies() []*http.Cookie {
+	u, err := url.Parse(s.Base)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	return s.Client.Jar.Cookies(u)
 }

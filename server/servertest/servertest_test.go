@@ -46,3 +46,24 @@ func TestBrowserComesFromItsOwnAddress(t *testing.T) {
 		t.Errorf("NoRedirects followed the redirect: %d", res.StatusCode)
 	}
 }
+
+// TestStudentSendsItsUserAgentAndForm: a Student's request carries its
+// User-Agent, its form and the extra header, from its own address.
+func TestStudentSendsItsUserAgentAndForm(t *testing.T) {
+	var got string
+	base := Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		got = r.RemoteAddr[:len("127.0.0.9")] + " " + r.UserAgent() + " " + r.Form.Get("name") + " " + r.Header.Get("X-Extra")
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	s := NewStudent(t, base, "127.0.0.9", "Firefox/1")
+	if code := s.Do(http.MethodPost, "/users", map[string][]string{"name": {"Ann"}}, http.Header{"X-Extra": {"x"}}); code != http.StatusTeapot {
+		t.Errorf("status %d", code)
+	}
+	if got != "127.0.0.9 Firefox/1 Ann x" {
+		t.Errorf("the server saw %q", got)
+	}
+	if len(s.Cookies()) != 0 {
+		t.Errorf("cookies %v", s.Cookies())
+	}
+}

@@ -58,50 +58,11 @@ func startClass(t *testing.T, at string, join *classroom.Join) (*session, *class
 	return s, class
 }
 
-// student is a browser on a machine of its own: requests from source
+// newStudent is a browser on a machine of its own: requests from source
 // address src (127.0.0.2, 127.0.0.3...), with a cookie jar.
-type student struct {
-	t    *testing.T
-	base string
-	ua   string
-	c    *http.Client
-}
-
-func newStudent(t *testing.T, base, src, ua string) *student {
+func newStudent(t *testing.T, base, src, ua string) *servertest.Student {
 	t.Helper()
-	return &student{t: t, base: base, ua: ua, c: servertest.Browser(t, src)}
-}
-
-// do sends a request with the student's User-Agent; form, when set, is
-// posted; cookie, when given, is sent as the Cookie header.
-func (s *student) do(method, path string, form url.Values, cookie ...string) {
-	s.t.Helper()
-	body := strings.NewReader("")
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, s.base+path, body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("User-Agent", s.ua)
-	if len(cookie) > 0 {
-		req.Header.Set("Cookie", cookie[0])
-	}
-	resp, err := s.c.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	resp.Body.Close()
-}
-
-// submit posts the form, following the redirect to /show with the cookie.
-func (s *student) submit(name, email string) {
-	s.t.Helper()
-	s.do("POST", "/users", url.Values{"name": {name}, "email": {email}})
+	return servertest.NewStudent(t, base, src, ua)
 }
 
 // waitRows waits until the class has n rows.
@@ -191,12 +152,12 @@ func TestClassOutsideClassroomMode(t *testing.T) {
 func TestClassListsStudentsAndKeepsTheTeachersChallenges(t *testing.T) {
 	s, class := startClass(t, "session", testJoin())
 	ann := newStudent(t, s.url, "127.0.0.2", firefoxUA)
-	ann.submit("Ann", "ann@example.com")
+	ann.Submit("Ann", "ann@example.com")
 	// A right-to-left override in the name (the server refuses control
 	// characters in the form, not format characters), and a C1 control
 	// in the User-Agent, sent raw.
 	eve := newStudent(t, s.url, "127.0.0.3", chromeUA)
-	eve.submit("Eve\u202egnp.exe", "\u202eeve@example.com")
+	eve.Submit("Eve\u202egnp.exe", "\u202eeve@example.com")
 	conn, err := servertest.Dialer(t, "127.0.0.4").Dial("tcp", strings.TrimPrefix(s.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +214,7 @@ func TestClassListsStudentsAndKeepsTheTeachersChallenges(t *testing.T) {
 	}
 	// This machine's browser (127.0.0.1, exempt) is the teacher's.
 	teacher := newStudent(t, s.url, "127.0.0.1", firefoxUA)
-	teacher.submit("Tess", "tess@example.com")
+	teacher.Submit("Tess", "tess@example.com")
 	s.out.wait(t, "Challenge done: Your browser keeps the cookie")
 	if out := s.answer("list", "The stages:"); !strings.Contains(out, "challenges: 1 of 2 done") {
 		t.Errorf("the teacher's own challenge was not counted:\n%s", out)
@@ -268,9 +229,9 @@ func TestClassListsStudentsAndKeepsTheTeachersChallenges(t *testing.T) {
 func TestClassSaysTamperingAndOtherStages(t *testing.T) {
 	s, class := startClass(t, "template/signed", testJoin())
 	bob := newStudent(t, s.url, "127.0.0.2", chromeUA)
-	bob.submit("Bob", "bob@example.com")
+	bob.Submit("Bob", "bob@example.com")
 	u, _ := url.Parse(s.url)
-	cookies := bob.c.Jar.Cookies(u)
+	cookies := bob.Client.Jar.Cookies(u)
 	if len(cookies) == 0 {
 		t.Fatal("the student got no cookie")
 	}
@@ -279,7 +240,7 @@ func TestClassSaysTamperingAndOtherStages(t *testing.T) {
 	if altered == v {
 		altered = v[:len(v)-5] + "BBBBB"
 	}
-	newStudent(t, s.url, "127.0.0.2", chromeUA).do("GET", "/show", nil, "session="+altered)
+	newStudent(t, s.url, "127.0.0.2", chromeUA).Do("GET", "/show", nil, http.Header{"Cookie": {"session=" + altered}})
 	news := s.out.wait(t, "Student .2, Chrome, did a challenge: ")
 	if !strings.Contains(news, "Student .2, Chrome, did a challenge of stage 2: Your browser keeps the cookie and sends it back.") {
 		t.Errorf("a challenge of stage 2 done in stage 4 is not said with its stage:\n%s", news)
@@ -304,7 +265,7 @@ func TestClassSaysTamperingAndOtherStages(t *testing.T) {
 func TestClassPages(t *testing.T) {
 	s, class := startClass(t, "session", testJoin())
 	for i := 2; i < 2+23; i++ {
-		newStudent(t, s.url, "127.0.0."+strconv.Itoa(i), firefoxUA).do("GET", "/show", nil)
+		newStudent(t, s.url, "127.0.0."+strconv.Itoa(i), firefoxUA).Do("GET", "/show", nil, nil)
 	}
 	waitRows(t, class, 23)
 	out := s.answer("class", "to hear from the 21st.")
