@@ -24,7 +24,7 @@ echo '{"version":1,"current":"template","done":[]}' > "$dir/state/formtest/tutor
 port=5091
 tmux new-session -d -s "$sess" -x 120 -y 40 "XDG_STATE_HOME=$dir/state $dir/formtest tutor --classroom --store cookie --addr 127.0.0.1:$port"
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-# Keys typed before the program reads its terminal are lost: wait for the
+# Keys typed while the program is still starting can be lost: wait for the
 # join screen's help line, then close it for the class view.
 for _ in $(seq 100); do tmux capture-pane -p -t "$sess" | grep -q 'enter to the class' && break; sleep 0.1; done
 tmux send-keys -t "$sess" Enter
