@@ -3,44 +3,26 @@ package server
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/formtest/formtest/server/servertest"
 )
-
-// findChromium returns the path of a Chromium on PATH, or skips the test.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "no chromium on PATH (install Debian's chromium package: apt-get install -y chromium)"
-	if os.Getenv("FORMTEST_REQUIRE_BROWSER") != "" {
-		t.Fatal("FORMTEST_REQUIRE_BROWSER is set but there is " + msg)
-	}
-	t.Skip("skipping browser test: " + msg)
-	return ""
-}
 
 // TestBrowserFormToShow submits the form in a real headless Chromium and
 // checks the page it lands on, and that page scripts cannot see the
 // session cookie (HttpOnly) though the browser holds it.
 func TestBrowserFormToShow(t *testing.T) {
-	chromium := findChromium(t)
 	s, err := New(Config{Keys: [][]byte{[]byte(LessonKey)}, Stage: StageTemplate})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s)
 	defer ts.Close()
-	ctx := openInChromium(t, chromium, ts.URL+"/")
+	ctx := openInChromium(t, ts.URL+"/")
 
 	resp := submitInChromium(t, ctx, "Grace Hopper", "grace@example.com")
 	if resp.Status != 200 {
@@ -82,31 +64,12 @@ func TestBrowserFormToShow(t *testing.T) {
 	}
 }
 
-// openInChromium starts a headless Chromium at chromium, opens u in it and
+// openInChromium opens u in a headless Chromium (servertest.Chromium) and
 // returns a context for more actions, under a 30-second deadline. The
 // browser stops when the test ends.
-func openInChromium(t *testing.T, chromium, u string) context.Context {
+func openInChromium(t *testing.T, u string) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-	// The first action starts the browser; later ones run under a deadline.
-	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
-		t.Fatalf("open %s: %v", u, err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(servertest.Chromium(t, u), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -12,14 +12,13 @@ import (
 // against a classroom server, follows the show page's link to /me, and
 // reads its own session there, decoded.
 func TestBrowserFindsOwnSession(t *testing.T) {
-	chromium := findChromium(t)
 	s, err := New(Config{Keys: [][]byte{randomKey(t)}, Stage: StageTemplate, Classroom: &Classroom{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s)
 	defer ts.Close()
-	ctx := openInChromium(t, chromium, ts.URL+"/")
+	ctx := openInChromium(t, ts.URL+"/")
 	submitInChromium(t, ctx, "Ada <b>Lovelace</b>", "ada@example.com")
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="/me"]`))); err != nil {
 		t.Fatalf("follow the link to /me: %v", err)

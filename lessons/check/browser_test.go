@@ -2,54 +2,13 @@ package check
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/formtest/formtest/server/servertest"
 )
-
-// chromium starts a headless Chromium for the test and returns a context
-// for a tab in it, or skips the test when there is none to start.
-func chromium(t *testing.T) context.Context {
-	t.Helper()
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		const msg = "no chromium on PATH (install Debian's chromium package: apt-get install -y chromium)"
-		if os.Getenv("FORMTEST_REQUIRE_BROWSER") != "" {
-			t.Fatal("FORMTEST_REQUIRE_BROWSER is set but there is " + msg)
-		}
-		t.Skip("skipping browser test: " + msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-	// The first action starts the browser.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
 
 // submit fills in and submits the form at base in the tab ctx, and
 // returns the text of the page it lands on.
@@ -81,7 +40,7 @@ func submit(t *testing.T, ctx context.Context, base, name, email string) string 
 // browser context, with no cookies), then Forget me on the page while
 // sessions live in the database (stage 6) and the old cookie sent again.
 func TestBrowserTicksChallenges(t *testing.T) {
-	tab := chromium(t)
+	tab := servertest.Chromium(t, "")
 	h := newHarness(t, "session", true)
 
 	if text := submit(t, tab, h.url, "Grace", "grace@example.com"); !strings.Contains(text, "Grace") {
