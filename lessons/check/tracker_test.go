@@ -318,6 +318,7 @@ func TestStage6ForgottenIDRefused(t *testing.T) {
 	if ff.cookie() != "" {
 		t.Fatalf("the browser kept its cookie after Forget me")
 	}
+	h.sync() // the tracker has read the logout
 	if got := h.tr.HintData(h.e).Forgotten; got != old {
 		t.Errorf("hint's forgotten cookie = %q, want the one sent with Forget me", got)
 	}
