@@ -9,9 +9,8 @@ import (
 
 	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/lessons/engine/enginetest"
 	"github.com/formtest/formtest/server"
-	"github.com/formtest/formtest/server/servertest"
-	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // testEngine starts the form server on a loopback port for the test and
@@ -19,29 +18,11 @@ import (
 // an SQLite file in a temporary directory.
 func testEngine(t *testing.T, p engine.Progress, db bool) (*engine.Engine, *server.Server) {
 	t.Helper()
-	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
-	if db {
-		b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { b.Close() })
-		cfg.Backend = b
-	}
-	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := servertest.Serve(t, srv.HTTPServer("").Handler)
 	if p.Predictions == nil {
 		p.Predictions = allAnswered(t)
 	}
-	e, err := engine.New(engine.Options{Lessons: testLessons(t), Server: srv, URL: url, Progress: p})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	return e, srv
+	e := enginetest.New(t, enginetest.Options{Progress: p, DB: db, Lessons: testLessons(t)})
+	return e.Engine, e.Server
 }
 
 // noPredictions is progress that answered none of the stages' questions,

@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/lessons/engine"
+	"github.com/formtest/formtest/lessons/engine/enginetest"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/servertest"
-	"github.com/formtest/formtest/server/sessionstore"
 )
 
 // User-Agents the test's own clients send, as real ones would.
@@ -58,30 +57,9 @@ func newHarnessFrom(t *testing.T, at string, db bool, p engine.Progress) *harnes
 // observations learnOnly picks are given to Tracker.Learn, not Observe.
 func newHarnessWith(t *testing.T, at string, db bool, p engine.Progress, mk func(*Course) *Tracker, learnOnly func(engine.Observation) bool) *harness {
 	t.Helper()
-	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
-	if db {
-		b, err := sessionstore.Open(t.Context(), "sqlite:"+t.TempDir()+"/s.db")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { b.Close() })
-		cfg.Backend = b
-	}
-	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := servertest.Serve(t, srv)
-	ls, err := lessons.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.Current = at
-	e, err := engine.New(engine.Options{Lessons: ls, Server: srv, URL: u, Progress: p})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
+	te := enginetest.New(t, enginetest.Options{Progress: p, DB: db})
+	e, u := te.Engine, te.URL
 	if e.Current().Key != at {
 		t.Fatalf("engine at %q, want %q", e.Current().Key, at)
 	}

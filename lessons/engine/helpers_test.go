@@ -18,7 +18,9 @@ func testEngine(t *testing.T, at string, db bool) *Engine {
 	return testEngineAt(t, at, db, nil)
 }
 
-// testEngineAt is testEngine with the clock now.
+// testEngineAt is testEngine with the clock now. (enginetest.New does the
+// same for the packages that drive the engine; these tests, inside the
+// package, cannot import it.)
 func testEngineAt(t *testing.T, at string, db bool, now func() time.Time) *Engine {
 	t.Helper()
 	cfg := server.Config{Keys: [][]byte{[]byte(server.LessonKey)}, Storage: server.StorageSigned}
