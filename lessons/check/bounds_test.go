@@ -29,11 +29,11 @@ func TestTrackerMemoryIsBounded(t *testing.T) {
 	for i := range 3 * maxCookies {
 		tr.Observe(flood(i))
 	}
-	if len(tr.cookies) > maxCookies || len(tr.cookieOrder) > maxCookies {
-		t.Errorf("%d cookies remembered, at most %d wanted", len(tr.cookies), maxCookies)
+	if tr.cookies.len() > maxCookies || len(tr.cookies.order) > maxCookies {
+		t.Errorf("%d cookies remembered, at most %d wanted", tr.cookies.len(), maxCookies)
 	}
-	if len(tr.clients) > maxClients || len(tr.clientOrder) > maxClients {
-		t.Errorf("%d clients remembered, at most %d wanted", len(tr.clients), maxClients)
+	if tr.clients.len() > maxClients || len(tr.clients.order) > maxClients {
+		t.Errorf("%d clients remembered, at most %d wanted", tr.clients.len(), maxClients)
 	}
 	// The newest are the ones kept: the last client's cookie still counts
 	// as its own.

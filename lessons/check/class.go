@@ -19,11 +19,9 @@ import (
 
 // classTally is what a class tracker keeps per student.
 type classTally struct {
-	max      int
-	students map[netip.Addr]*student
-	// order lists the students first seen first, so that the one seen
-	// first is forgotten first when the class outgrows max.
-	order []netip.Addr
+	// students are by address; the one seen first is forgotten first
+	// when the class outgrows its bound.
+	students *fifo[netip.Addr, *student]
 	// counts is how many students did each challenge, by id.
 	counts map[string]int
 	// forgotten counts students forgotten to make room.
@@ -48,10 +46,10 @@ type student struct {
 // forgotten first.
 func NewClassTracker(course *Course, now func() time.Time) *Tracker {
 	t := NewTracker(course, engine.Progress{}, now)
-	t.maxCookies, t.maxClients = maxClassCookies, maxClassStudents
+	t.cookies = newFifo[cookieKey, *cookieInfo](maxClassCookies)
+	t.clients = newFifo[string, *clientState](maxClassStudents)
 	t.class = &classTally{
-		max:      maxClassStudents,
-		students: make(map[netip.Addr]*student),
+		students: newFifo[netip.Addr, *student](maxClassStudents),
 		counts:   make(map[string]int),
 	}
 	return t
@@ -68,24 +66,13 @@ func (c Client) ip() netip.Addr {
 // student returns the student at addr, making one, and forgetting the
 // one seen first when the class is full. t.mu must be held.
 func (ct *classTally) student(addr netip.Addr) *student {
-	if s, ok := ct.students[addr]; ok {
-		return s
-	}
-	for len(ct.students) >= ct.max && len(ct.order) > 0 {
-		old := ct.order[0]
-		ct.order = ct.order[1:]
-		if s, ok := ct.students[old]; ok {
-			for id := range s.done {
+	return ct.students.getOrMake(addr, func() *student { return &student{done: make(map[string]bool, 2)} },
+		func(_ netip.Addr, old *student) {
+			for id := range old.done {
 				ct.counts[id]--
 			}
-			delete(ct.students, old)
 			ct.forgotten++
-		}
-	}
-	s := &student{done: make(map[string]bool, 2)}
-	ct.students[addr] = s
-	ct.order = append(ct.order, addr)
-	return s
+		})
 }
 
 // mark records that s did challenge id.
@@ -144,7 +131,7 @@ func (t *Tracker) StudentDone(addr netip.Addr, stage string) (done, total int) {
 	defer t.mu.Unlock()
 	var s *student
 	if t.class != nil {
-		s = t.class.students[addr.Unmap()]
+		s = t.class.students.get(addr.Unmap())
 	}
 	for _, ch := range t.course.stageChallenges(stage) {
 		total++
@@ -168,5 +155,5 @@ func (t *Tracker) Students() (n int, forgotten uint64) {
 	if t.class == nil {
 		return 0, 0
 	}
-	return len(t.class.students), t.class.forgotten
+	return t.class.students.len(), t.class.forgotten
 }

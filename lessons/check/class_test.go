@@ -167,7 +167,7 @@ func tamperedFrom(seq uint64, ip, cookie string) engine.Observation {
 func TestClassForgetsTheFirstStudentWhenFull(t *testing.T) {
 	course := embeddedCourse(t)
 	tr := NewClassTracker(course, nil)
-	tr.class.max = 2
+	tr.class.students.max = 2
 	for i, ip := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3"} {
 		if got := tr.Observe(tamperedFrom(uint64(i+1), ip, "bad"+ip)); len(got) != 1 || got[0].Challenge.ID != "tampered-refused" {
 			t.Fatalf("%s: ticks %v", ip, tickedBy(got))

@@ -38,7 +38,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 	setFor := func(key string) bool { return info != nil && slices.Contains(info.receivers, key) }
 	switch r.kind {
 	case KindPostWithoutCookie:
-		cs := t.clients[c.key()]
+		cs := t.clients.get(c.key())
 		if cs == nil || cs.post == 0 || !isShow(e) || e.Status != http.StatusOK || len(e.Out) > 0 || e.Stage != cs.postStage {
 			return How{}, data, false
 		}
@@ -55,7 +55,7 @@ func (t *Tracker) match(r rule, sn *seen) (How, lessons.SuccessData, bool) {
 		if h == nil || !isShow(e) || e.Status != http.StatusOK || name != "" || sent != "" {
 			return How{}, data, false
 		}
-		if hi := t.cookies[h.cookie]; hi != nil && hi.ended {
+		if hi := t.cookies.get(h.cookie); hi != nil && hi.ended {
 			return How{}, data, false
 		}
 		how.Steps = []Step{h.step, stepOf(o, who, FactNoUser)}

@@ -88,18 +88,14 @@ type holder struct {
 type Tracker struct {
 	course *Course
 	now    func() time.Time
-	// maxCookies and maxClients bound the tables below.
-	maxCookies, maxClients int
 	// class is set for a class tracker (NewClassTracker), which counts
 	// each challenge once per student instead of once.
 	class *classTally
 
-	mu          sync.Mutex
-	cookies     map[cookieKey]*cookieInfo
-	cookieOrder []cookieKey
-	clients     map[string]*clientState
-	clientOrder []string
-	holder      *holder
+	mu      sync.Mutex
+	cookies *fifo[cookieKey, *cookieInfo]
+	clients *fifo[string, *clientState]
+	holder  *holder
 	// lastBrowserCookie is the last session cookie the server set for an
 	// outside client other than curl; lastForgotten the last one an
 	// outside client sent with Forget me. Both are values the server made
@@ -123,16 +119,14 @@ func NewTracker(course *Course, p engine.Progress, now func() time.Time) *Tracke
 		now = time.Now
 	}
 	t := &Tracker{
-		course:     course,
-		now:        now,
-		maxCookies: maxCookies,
-		maxClients: maxClients,
-		cookies:    make(map[cookieKey]*cookieInfo),
-		clients:    make(map[string]*clientState),
-		done:       make(map[string]engine.ChallengeDone),
-		ticks:      make(map[string]Tick),
-		answers:    make(map[string]engine.PredictionAnswer),
-		hints:      make(map[string]int),
+		course:  course,
+		now:     now,
+		cookies: newFifo[cookieKey, *cookieInfo](maxCookies),
+		clients: newFifo[string, *clientState](maxClients),
+		done:    make(map[string]engine.ChallengeDone),
+		ticks:   make(map[string]Tick),
+		answers: make(map[string]engine.PredictionAnswer),
+		hints:   make(map[string]int),
 	}
 	for _, d := range p.Challenges {
 		if _, ok := t.done[d.ID]; !ok {
@@ -183,7 +177,7 @@ func (t *Tracker) check(o engine.Observation) []Tick {
 	c := clientOf(o)
 	sn := seen{o: o, e: e, c: c, who: c.String(), sent: e.IncomingCookie, name: userName(e)}
 	if sn.sent != "" {
-		sn.info = t.cookies[keyOf(sn.sent)]
+		sn.info = t.cookies.get(keyOf(sn.sent))
 		sn.accepted = e.Rejected == "" && e.In != nil && e.In.Err == nil
 	}
 	var st *student
@@ -274,7 +268,7 @@ func (t *Tracker) learn(o engine.Observation) {
 	sent := e.IncomingCookie
 	accepted := sent != "" && e.Rejected == "" && e.In != nil && e.In.Err == nil
 	if accepted && userName(e) != "" {
-		if info := t.cookies[keyOf(sent)]; info != nil && slices.Contains(info.receivers, recv) {
+		if info := t.cookies.get(keyOf(sent)); info != nil && slices.Contains(info.receivers, recv) {
 			h := &holder{cookie: keyOf(sent), seq: e.Seq, step: stepOf(o, c.String(), FactOwnCookieAccepted)}
 			if t.class != nil {
 				t.class.student(c.ip()).holder = h
@@ -298,35 +292,13 @@ func (t *Tracker) learn(o engine.Observation) {
 // cookie returns the info on value v, making it, and forgetting the
 // oldest, when it is new.
 func (t *Tracker) cookie(v string) *cookieInfo {
-	k := keyOf(v)
-	if info, ok := t.cookies[k]; ok {
-		return info
-	}
-	if len(t.cookieOrder) >= t.maxCookies {
-		delete(t.cookies, t.cookieOrder[0])
-		t.cookieOrder = t.cookieOrder[1:]
-	}
-	info := &cookieInfo{}
-	t.cookies[k] = info
-	t.cookieOrder = append(t.cookieOrder, k)
-	return info
+	return t.cookies.getOrMake(keyOf(v), func() *cookieInfo { return &cookieInfo{} }, nil)
 }
 
 // client returns the state of outside client c, making it, and
 // forgetting the oldest, when it is new.
 func (t *Tracker) client(c Client) *clientState {
-	k := c.key()
-	if cs, ok := t.clients[k]; ok {
-		return cs
-	}
-	if len(t.clientOrder) >= t.maxClients {
-		delete(t.clients, t.clientOrder[0])
-		t.clientOrder = t.clientOrder[1:]
-	}
-	cs := &clientState{}
-	t.clients[k] = cs
-	t.clientOrder = append(t.clientOrder, k)
-	return cs
+	return t.clients.getOrMake(c.key(), func() *clientState { return &clientState{} }, nil)
 }
 
 // cookieSafe reports whether v is safe to put in a shell command between
