@@ -14,7 +14,6 @@ import (
 
 	"github.com/formtest/formtest/lessons/check"
 	"github.com/formtest/formtest/lessons/engine"
-	"github.com/formtest/formtest/server"
 )
 
 // ChallengeKeys are the keys of the challenges, predictions and the
@@ -91,7 +90,7 @@ func (m *Model) initLearning(opts Options) error {
 // observe feeds the tracker an observation from the traffic watcher and
 // says each challenge it ticks, at once, and saves progress.
 func (m *Model) observe(o engine.Observation) tea.Cmd {
-	if m.class != nil && !o.Own() && !m.eng.Server().ClassExempt(server.RemoteIP(o.Exchange.RemoteAddr)) {
+	if m.class != nil && !o.Own() && !o.TutorMachine {
 		// In a classroom the students' work is counted per student by the
 		// class's own tracker (the class screen shows it); the tutor's
 		// challenges are the teacher's, done from this machine. It still

@@ -65,8 +65,8 @@ type Options struct {
 	Server *server.Server
 	// Challenges, when set, is a class tracker (check.NewClassTracker):
 	// Add feeds it every observation, the tutor's own included (they tell
-	// it which cookies are the tutor's; so do those of the machine's own
-	// addresses, Server's ClassExempt, which count for no student), and
+	// it which cookies are the tutor's; so do those from the tutor's own
+	// machine, Observation.TutorMachine, which count for no student), and
 	// the view reads from it how many students did each challenge.
 	Challenges *check.Tracker
 }
@@ -119,9 +119,9 @@ type Row struct {
 	Foreign int
 	// First and Last are when its first and latest requests arrived.
 	First, Last time.Time
-	// Tutor is set for a browser on the tutor's own machine (an address
-	// the server exempts, server.Server.ClassExempt, when Options.Server
-	// is set): the teacher's, not a student's. Summary leaves it out.
+	// Tutor is set for a browser on the tutor's own machine
+	// (Observation.TutorMachine): the teacher's, not a student's. Summary
+	// leaves it out.
 	Tutor bool
 }
 
@@ -247,7 +247,7 @@ func (m *Model) Add(o engine.Observation) []check.Tick {
 	var ticks []check.Tick
 	switch {
 	case m.challenges == nil:
-	case !o.Own() && m.srv != nil && m.srv.ClassExempt(server.RemoteIP(o.Exchange.RemoteAddr)):
+	case !o.Own() && o.TutorMachine:
 		// The tutor's own machine is not a student: its work is the
 		// teacher's (the tutor's own tracker counts it).
 		m.challenges.Learn(o)
@@ -263,7 +263,7 @@ func (m *Model) Add(o engine.Observation) []check.Tick {
 	defer m.mu.Unlock()
 	m.missed += o.Missed
 	r := m.row(k, e.Start)
-	r.Tutor = m.srv != nil && m.srv.ClassExempt(k.Addr)
+	r.Tutor = o.TutorMachine
 	r.Requests++
 	r.Last = e.Start
 	r.Stage, r.Storage = e.Stage, e.Storage

@@ -72,6 +72,8 @@ type Engine struct {
 	pairs  *pairing
 	sub    *server.Subscription
 	done   chan struct{}
+	// classroom is set when the server runs in classroom mode.
+	classroom bool
 
 	mu       sync.Mutex
 	idx      int
@@ -134,7 +136,7 @@ func New(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	buffer := subscriptionBuffer
-	if _, class := e.srv.Classroom(); class {
+	if _, e.classroom = e.srv.Classroom(); e.classroom {
 		buffer = classSubscriptionBuffer
 	}
 	e.sub = e.srv.Subscribe(buffer)

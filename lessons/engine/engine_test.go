@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/formtest/formtest/lessons"
 	"github.com/formtest/formtest/server"
 	"github.com/formtest/formtest/server/cookiecodec"
 	"github.com/formtest/formtest/server/servertest"
@@ -497,4 +499,45 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestTutorMachineIsMarked: in classroom mode a request from one of the
+// server's exempt addresses is marked as the tutor's machine's, one from
+// any other address is not; outside classroom mode none is.
+func TestTutorMachineIsMarked(t *testing.T) {
+	ls, err := lessons.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, class := range []bool{true, false} {
+		cfg := server.Config{Keys: [][]byte{[]byte("a classroom test key of 32 bytes!")}}
+		if class {
+			cfg.Classroom = &server.Classroom{Exempt: []netip.Addr{netip.MustParseAddr("127.0.0.1")}}
+		}
+		srv, err := server.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := servertest.Serve(t, srv.HTTPServer("").Handler)
+		e, err := New(Options{Lessons: ls, Server: srv, URL: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := e.Watch(16)
+		got := map[string]bool{}
+		for _, src := range []string{"127.0.0.1", "127.0.0.2"} {
+			res, err := servertest.Browser(t, src).Get(u + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			o := <-w.C
+			got[src] = o.TutorMachine
+		}
+		if got["127.0.0.1"] != class || got["127.0.0.2"] {
+			t.Errorf("classroom %v: TutorMachine %v, want it only for 127.0.0.1 in classroom mode", class, got)
+		}
+		w.Close()
+		e.Close()
+	}
 }

@@ -30,6 +30,11 @@ type Observation struct {
 	// Missed is how many observations this watcher lost, because it or
 	// the engine fell behind, since the one before this.
 	Missed uint64
+	// TutorMachine is set, in classroom mode, for a request from the
+	// tutor's own machine (an address the server exempts,
+	// server.Server.ClassExempt): the teacher's, not a student's. Outside
+	// classroom mode it is never set.
+	TutorMachine bool
 }
 
 // Own reports whether one of the engine's clients sent the request.
@@ -90,6 +95,7 @@ func (e *Engine) watch() {
 	for rec := range e.sub.C {
 		client := e.pairs.resolve(&rec)
 		o := Observation{Exchange: rec, Client: client, Label: client, Received: e.now()}
+		o.TutorMachine = e.classroom && e.srv.ClassExempt(server.RemoteIP(rec.RemoteAddr))
 		if client == "" {
 			o.Label = ClientLabel(rec.RequestHeader.Get("User-Agent"))
 		}

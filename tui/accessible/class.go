@@ -27,11 +27,7 @@ func (t *tutor) classroomMode() bool { return t.opts.Class != nil }
 // fromStudent reports whether o is a student's request: in classroom
 // mode, one from outside the tutor that did not come from this machine.
 func (t *tutor) fromStudent(o engine.Observation) bool {
-	if !t.classroomMode() || o.Own() {
-		return false
-	}
-	srv := t.eng.Server()
-	return srv != nil && !srv.ClassExempt(server.RemoteIP(o.Exchange.RemoteAddr))
+	return t.classroomMode() && !o.Own() && !o.TutorMachine
 }
 
 // joinLines say how students join, in words: the URLs a line each, where
@@ -171,9 +167,7 @@ func classSummary(s classroom.Summary) string {
 // Every string in a Row is escaped already.
 func (t *tutor) studentSentence(r *classroom.Row, st engine.Stage) string {
 	var b strings.Builder
-	srv := t.eng.Server()
-	mine := srv != nil && srv.ClassExempt(r.Addr) // the tutor's own machine, no student
-	if mine {
+	if r.Tutor { // the tutor's own machine, no student
 		fmt.Fprintf(&b, "This machine, %s, %s: ", r.Label, r.Browser)
 	} else {
 		fmt.Fprintf(&b, "Student %s, %s: ", r.Label, r.Browser)
@@ -200,7 +194,7 @@ func (t *tutor) studentSentence(r *classroom.Row, st engine.Stage) string {
 	if r.Stage != st.Server {
 		b.WriteString("; no request in this stage yet")
 	}
-	if tr := t.opts.Class.Challenges(); mine {
+	if tr := t.opts.Class.Challenges(); r.Tutor {
 		b.WriteString("; its challenges are yours, not the class's: type challenges")
 	} else if tr != nil {
 		if done, total := tr.StudentDone(r.Addr, st.Key); total > 0 {
