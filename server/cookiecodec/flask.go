@@ -60,10 +60,7 @@ func decodeFlask(value string, opts *Options, res *Result) error {
 	if strings.Contains(payload64, ".") {
 		return fmt.Errorf("cookiecodec: not a Flask cookie: %d dots, want 2 (or 3 when compressed)", strings.Count(value, "."))
 	}
-	salt := opts.Salt
-	if salt == "" {
-		salt = DefaultSalt
-	}
+	salt := flaskSalt(opts.Salt)
 	res.Parts = Parts{
 		Timestamp:   ts64,
 		Payload:     payload64,
@@ -180,16 +177,11 @@ func inflate(b []byte) ([]byte, error) {
 
 // parseTaggedJSON parses Flask's tagged JSON and untags it.
 func parseTaggedJSON(b []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("json: %w", err)
+	v, err := parseJSONValue(b)
+	if err != nil {
+		return nil, err
 	}
-	if d.More() {
-		return nil, errors.New("json: extra data after the session")
-	}
-	return untag(normalizeJSON(v)), nil
+	return untag(v), nil
 }
 
 // untag undoes flask.json.tag.TaggedJSONSerializer, inside out as Flask

@@ -258,7 +258,7 @@ func verifyWith(v Verifier, opts *Options, res *Result, fail string) {
 	res.Reason = fail
 }
 
-// parseJSONObject parses a JSON payload (bounded by the caller) into
+// parseJSONValue parses a JSON payload (bounded by the caller) into
 // JSON-friendly values.
 func parseJSONValue(b []byte) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(b))

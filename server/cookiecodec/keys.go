@@ -214,22 +214,16 @@ type flaskState struct {
 }
 
 func newFlaskChecker(value, salt string) (*flaskChecker, error) {
-	i := strings.LastIndexByte(value, '.')
-	if i < 0 {
-		return nil, errors.New("cookiecodec: not a Flask cookie: no '.' found")
-	}
-	mac, err := base64.RawURLEncoding.DecodeString(value[i+1:])
+	signed, mac, err := splitFlaskSignature(value)
 	if err != nil {
-		return nil, fmt.Errorf("cookiecodec: malformed signature: %w", err)
+		return nil, err
 	}
-	if salt == "" {
-		salt = DefaultSalt
-	}
+	salt = flaskSalt(salt)
 	c := &flaskChecker{mac: mac}
 	c.states.New = func() any {
 		return &flaskState{
 			derive: newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(salt)),
-			sign:   newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(value[:i])),
+			sign:   newFixedHMAC(sha1Sum, sha1.BlockSize, sha1.Size, []byte(signed)),
 		}
 	}
 	return c, nil

@@ -199,11 +199,7 @@ func signFlask(values map[string]any, opts *SignOptions) ([]Cookie, error) {
 	var tb [8]byte
 	binary.BigEndian.PutUint64(tb[:], uint64(opts.Now.Unix()))
 	signed := payload + "." + base64.RawURLEncoding.EncodeToString(bytes.TrimLeft(tb[:], "\x00"))
-	salt := opts.Salt
-	if salt == "" {
-		salt = DefaultSalt
-	}
-	sig := hmacSum(sha1.New, flaskKey(opts.Secret, salt), signed)
+	sig := hmacSum(sha1.New, flaskKey(opts.Secret, flaskSalt(opts.Salt)), signed)
 	return []Cookie{{opts.Name, signed + "." + base64.RawURLEncoding.EncodeToString(sig)}}, nil
 }
 

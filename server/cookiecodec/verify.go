@@ -127,19 +127,33 @@ type flaskVerifier struct {
 }
 
 func newFlaskVerifier(value string, opts *Options) (Verifier, error) {
+	msg, mac, err := splitFlaskSignature(value)
+	if err != nil {
+		return nil, err
+	}
+	return &flaskVerifier{h: newHMACer(sha1.New), salt: []byte(flaskSalt(opts.Salt)), msg: []byte(msg), mac: mac}, nil
+}
+
+// splitFlaskSignature splits a Flask (itsdangerous) value into what is
+// signed, "payload.timestamp", and the signature after the last '.'.
+func splitFlaskSignature(value string) (signed string, mac []byte, err error) {
 	i := strings.LastIndexByte(value, '.')
 	if i < 0 {
-		return nil, errors.New("cookiecodec: not a Flask cookie: no '.' found")
+		return "", nil, errors.New("cookiecodec: not a Flask cookie: no '.' found")
 	}
-	mac, err := base64.RawURLEncoding.DecodeString(value[i+1:])
+	mac, err = base64.RawURLEncoding.DecodeString(value[i+1:])
 	if err != nil {
-		return nil, fmt.Errorf("cookiecodec: malformed signature: %w", err)
+		return "", nil, fmt.Errorf("cookiecodec: malformed signature: %w", err)
 	}
-	salt := opts.Salt
+	return value[:i], mac, nil
+}
+
+// flaskSalt is salt, or Flask's own when it is "".
+func flaskSalt(salt string) string {
 	if salt == "" {
-		salt = DefaultSalt
+		return DefaultSalt
 	}
-	return &flaskVerifier{h: newHMACer(sha1.New), salt: []byte(salt), msg: []byte(value[:i]), mac: mac}, nil
+	return salt
 }
 
 func (v *flaskVerifier) Verify(key []byte) bool {
